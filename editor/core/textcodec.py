@@ -88,13 +88,11 @@ def decode(data: bytes, path: str | Path | None = None) -> tuple[str, Encoding]:
             return _checked(marked, data, encoding, path), encoding
 
     if b"\x00" in data:
-        codec = _nul_pattern_codec(data)
-        if codec is None:
+        wide_codec = _nul_pattern_codec(data)
+        wide = _strict(data, wide_codec) if wide_codec is not None else None
+        if wide_codec is None or wide is None:
             raise UnreadableFileError("binary file (contains NUL bytes); not opened", path)
-        wide = _strict(data, codec)
-        if wide is None:
-            raise UnreadableFileError("binary file (contains NUL bytes); not opened", path)
-        encoding = Encoding(codec, guessed=True)
+        encoding = Encoding(wide_codec, guessed=True)
         return _checked(wide, data, encoding, path), encoding
 
     text = _strict(data, "utf-8")

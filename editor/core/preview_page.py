@@ -1,0 +1,68 @@
+"""The standalone preview page: the article HTML inside Galley's page chrome.
+
+The page template and stylesheet live in ``resources/preview``; front matter
+is shown as a compact header (title, date, categories, tags).
+"""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from typing import Any
+
+from pygments.formatters import HtmlFormatter
+
+from editor.core import fields
+from editor.core.resources import resource_path
+
+
+@cache
+def _template() -> str:
+    return resource_path("preview", "preview.html").read_text(encoding="utf-8")
+
+
+@cache
+def _style() -> str:
+    return resource_path("preview", "preview.css").read_text(encoding="utf-8")
+
+
+@cache
+def _highlight_css() -> str:
+    light = HtmlFormatter(style="default").get_style_defs(".highlight")
+    dark = HtmlFormatter(style="monokai").get_style_defs(".highlight")
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{dark}\n}}"
+
+
+def header_html(front_matter: dict[str, Any]) -> str:
+    """The compact front-matter header shown above the article."""
+    title = front_matter.get("title")
+    parts = []
+    if title:
+        parts.append(f"<h1>{html.escape(str(title))}</h1>")
+    meta = []
+    date = fields.date_of(front_matter.get("date"))
+    if date is not None:
+        meta.append(f"<time>{html.escape(date.spell())}</time>")
+    for key in ("categories", "category", "tags", "tag"):
+        items, _ = fields.list_of(front_matter.get(key))
+        meta.extend(f'<span class="tag">{html.escape(item)}</span>' for item in items)
+    if meta:
+        parts.append(f'<div class="meta">{" ".join(meta)}</div>')
+    return f'<header class="galley-fm">{"".join(parts)}</header>' if parts else ""
+
+
+def build_page(content: str, front_matter: dict[str, Any], lang: str = "zh-CN") -> str:
+    """A whole HTML page around the rendered ``content``."""
+    title = str(front_matter.get("title") or "")
+    replacements = {
+        "{lang}": html.escape(lang, quote=True),
+        "{title}": html.escape(title),
+        "{style}": _style(),
+        "{highlight}": _highlight_css(),
+        "{header}": header_html(front_matter),
+    }
+    page = _template()
+    for placeholder, value in replacements.items():
+        page = page.replace(placeholder, value)
+    # Content last, so text in the post that looks like a placeholder stays.
+    return page.replace("{content}", content)

@@ -1,0 +1,1 @@
+"""Qt objects without widgets that adapt the core to the event loop."""

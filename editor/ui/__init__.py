@@ -1,0 +1,1 @@
+"""Widgets: layout, presentation, and turning user intent into calls."""

@@ -1,0 +1,335 @@
+"""The main window: assembles the sidebar, the form, the body editor and the
+preview, and connects them. Logic lives in services and core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
+
+from editor import __version__
+from editor.core.errors import GalleyError
+from editor.core.site import Site, find_site_root, open_site
+from editor.services.document import Document
+from editor.services.post_lister import PostLister
+from editor.services.preview_renderer import PreviewRenderer
+from editor.ui.body_editor import BodyEditor
+from editor.ui.front_matter_form import FrontMatterForm
+from editor.ui.preview import PreviewView
+from editor.ui.sidebar import Sidebar
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One menu action: where it goes, what it says, its keys and handler."""
+
+    id: str
+    menu: str
+    text: str
+    shortcut: QKeySequence.StandardKey | str | None
+    handler: str
+
+
+class MainWindow(QMainWindow):
+    """Galley's window.
+
+    Signals:
+        preview_updated(): the preview shows the newest render of the open post.
+        post_opened(str): a post was opened (its path).
+    """
+
+    preview_updated = Signal()
+    post_opened = Signal(str)
+
+    RENDER_DELAY_MS = 150
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("main_window")
+        self._settings = settings
+        self.site: Site | None = None
+        self.document: Document | None = None
+        self._render_pending = False
+
+        self.sidebar = Sidebar(self)
+        self.form = FrontMatterForm(self)
+        self.editor = BodyEditor(self)
+        self.preview = PreviewView(self)
+        self.renderer = PreviewRenderer(self)
+        self.lister = PostLister(self)
+        self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
+
+        self._build_layout()
+        self.actions_by_id = self._build_actions()
+        self._connect_signals()
+        self._update_title()
+        if self.preview.notice:
+            self.statusBar().showMessage(self.preview.notice)
+
+    # -- assembly -------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        middle = QSplitter(Qt.Orientation.Vertical, self)
+        middle.addWidget(self.form)
+        middle.addWidget(self.editor)
+        middle.setStretchFactor(1, 3)
+        self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self._splitter.setObjectName("main_splitter")
+        self._splitter.addWidget(self.sidebar)
+        self._splitter.addWidget(middle)
+        self._splitter.addWidget(self.preview)
+        self._splitter.setSizes([260, 560, 580])
+        state = self._settings.value("window/splitter")
+        if state is not None:
+            self._splitter.restoreState(state)
+        self.setCentralWidget(self._splitter)
+
+    def _action_table(self) -> list[ActionSpec]:
+        tr = self.tr
+        return [
+            ActionSpec(
+                "open_site",
+                tr("&File"),
+                tr("Open &Site…"),
+                QKeySequence.StandardKey.Open,
+                "choose_site",
+            ),
+            ActionSpec("open_post", tr("&File"), tr("Open &Post…"), "Ctrl+Shift+O", "choose_post"),
+            ActionSpec("save", tr("&File"), tr("&Save"), QKeySequence.StandardKey.Save, "save"),
+            ActionSpec("quit", tr("&File"), tr("&Quit"), QKeySequence.StandardKey.Quit, "close"),
+            ActionSpec(
+                "toggle_sidebar", tr("&View"), tr("&Library"), "Ctrl+Shift+L", "toggle_sidebar"
+            ),
+            ActionSpec(
+                "toggle_preview", tr("&View"), tr("&Preview"), "Ctrl+Shift+P", "toggle_preview"
+            ),
+            ActionSpec("about", tr("&Help"), tr("&About Galley"), None, "about"),
+        ]
+
+    def _build_actions(self) -> dict[str, QAction]:
+        menus: dict[str, object] = {}
+        actions: dict[str, QAction] = {}
+        for spec in self._action_table():
+            menu = menus.get(spec.menu)
+            if menu is None:
+                menu = menus[spec.menu] = self.menuBar().addMenu(spec.menu)
+            action = QAction(spec.text, self)
+            action.setObjectName(spec.id)
+            if spec.shortcut is not None:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            handler: Callable[[], object] = getattr(self, spec.handler)
+            action.triggered.connect(lambda _checked=False, h=handler: h())
+            menu.addAction(action)  # type: ignore[attr-defined]
+            actions[spec.id] = action
+        for key in ("toggle_sidebar", "toggle_preview"):
+            actions[key].setCheckable(True)
+            actions[key].setChecked(True)
+        return actions
+
+    def _connect_signals(self) -> None:
+        self.sidebar.open_requested.connect(lambda path: self.open_post(Path(path)))
+        self.lister.rows_found.connect(self.sidebar.add_rows)
+        self.lister.rows_found.connect(lambda _rows: self._select_open_post())
+        self.editor.textChanged.connect(self._edit_timer.start)
+        self.editor.modificationChanged.connect(lambda _m: self._update_title())
+        self._edit_timer.timeout.connect(self._sync_body)
+        self.renderer.rendered.connect(self._show_render)
+        self.preview.loaded.connect(self._on_preview_loaded)
+        self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+
+    # -- opening ----------------------------------------------------------------
+
+    def open_path(self, path: Path) -> bool:
+        """Open a site folder, or a post file with the site around it."""
+        path = path.expanduser()
+        if path.is_dir():
+            self.open_site(path)
+            return True
+        root = find_site_root(path)
+        self.open_site(root if root is not None else path.parent)
+        return self.open_post(path)
+
+    def open_site(self, root: Path) -> None:
+        """Show ``root``'s posts in the sidebar."""
+        self.site = open_site(root)
+        self.sidebar.clear()
+        self.lister.scan(self.site)
+        if self.site.config_problem:
+            self.statusBar().showMessage(self.site.config_problem, 10000)
+        self._settings.setValue("session/last_site", str(self.site.root))
+        self._update_title()
+
+    def open_post(self, path: Path) -> bool:
+        """Open ``path`` in the editor; False if the user cancelled or it failed."""
+        if self.document is not None and self.document.path == path:
+            return True
+        if not self.maybe_save():
+            return False
+        try:
+            document = Document.open(path, self)
+        except GalleyError as exc:
+            QMessageBox.warning(self, self.tr("Cannot open the post"), str(exc))
+            return False
+        if self.document is not None:
+            self.document.deleteLater()
+        self.document = document
+        document.modified_changed.connect(lambda _m: self._update_title())
+        document.front_matter_changed.connect(self._request_render)
+        document.save_failed.connect(self._on_save_failed)
+        document.saved.connect(
+            lambda p: self.statusBar().showMessage(self.tr("Saved {0}").format(p), 4000)
+        )
+        self.editor.blockSignals(True)
+        self.editor.set_text(document.post.body)
+        self.editor.blockSignals(False)
+        self.form.set_document(document)
+        self._update_title()
+        self._select_open_post()
+        self._request_render(now=True)
+        problem = document.post.problem
+        if problem is not None:
+            self.statusBar().showMessage(
+                str(GalleyError(problem.message, path, problem.line, problem.column))
+            )
+        elif document.post.encoding.guessed:
+            self.statusBar().showMessage(
+                self.tr("Encoding guessed as {0}; it will be saved in the same encoding.").format(
+                    document.post.encoding.label
+                )
+            )
+        self.post_opened.emit(str(path))
+        return True
+
+    def _select_open_post(self) -> None:
+        if self.document is not None and self.document.path is not None:
+            self.sidebar.select_path(self.document.path)
+
+    # -- editing, rendering, saving ---------------------------------------------
+
+    def _sync_body(self) -> None:
+        if self.document is not None:
+            self.document.set_body(self.editor.text())
+            self._request_render()
+
+    def _request_render(self, now: bool = False) -> None:
+        if self.document is None:
+            return
+        post = self.document.post
+        lang = str(self.site.config.get("lang", "zh-CN")) if self.site else "zh-CN"
+        self._render_pending = True
+        self.renderer.request(post.body, post.fields(), lang, now=now)
+
+    def _show_render(self, page: str) -> None:
+        self.preview.show_page(page)
+
+    def _on_preview_loaded(self) -> None:
+        if self._render_pending:
+            self._render_pending = False
+            self.preview_updated.emit()
+
+    def save(self) -> bool:
+        """Save the open post (Ctrl+S); False when it failed or nothing is open."""
+        if self.document is None:
+            return False
+        self._edit_timer.stop()
+        self.document.set_body(self.editor.text())
+        if not self.document.save():
+            return False
+        self.editor.document().setModified(False)
+        self._update_title()
+        return True
+
+    def _on_save_failed(self, message: str) -> None:
+        QMessageBox.critical(self, self.tr("The post was not saved"), message)
+
+    def maybe_save(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to go on."""
+        if not self.is_modified():
+            return True
+        answer = QMessageBox.question(
+            self,
+            self.tr("Unsaved changes"),
+            self.tr("Save the changes to “{0}”?").format(self._post_name()),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def is_modified(self) -> bool:
+        """Whether the open post has changes not yet saved."""
+        if self.document is None:
+            return False
+        return self.document.modified or self.editor.document().isModified()
+
+    # -- chrome -------------------------------------------------------------------
+
+    def _post_name(self) -> str:
+        if self.document is None or self.document.path is None:
+            return ""
+        title = (
+            self.document.post.fields().get("title")
+            if self.document.post.data is not None
+            else None
+        )
+        return str(title) if title else self.document.path.name
+
+    def _update_title(self) -> None:
+        parts = [p for p in (self._post_name(), self.site.title if self.site else "") if p]
+        self.setWindowTitle(" — ".join([*parts, "Galley"]).replace("[*]", "") + "[*]")
+        self.setWindowModified(self.is_modified())
+
+    def choose_site(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Open a site folder"))
+        if folder:
+            self.open_site(Path(folder))
+
+    def choose_post(self) -> None:
+        start = str(self.site.root) if self.site else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open a post"),
+            start,
+            self.tr("Posts (*.md *.markdown *.html);;All files (*)"),
+        )
+        if path:
+            self.open_path(Path(path))
+
+    def toggle_sidebar(self) -> None:
+        self.sidebar.setVisible(not self.sidebar.isVisible())
+
+    def toggle_preview(self) -> None:
+        self.preview.setVisible(not self.preview.isVisible())
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Galley"),
+            self.tr(
+                "Galley {0}\nAn editor and previewer for Markdown posts in Jekyll and Hugo sites."
+            ).format(__version__),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._settings.setValue("window/splitter", self._splitter.saveState())
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self.lister.shutdown()
+        self.renderer.shutdown()
+        self.preview.shutdown()
+        event.accept()
