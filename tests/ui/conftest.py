@@ -1,0 +1,26 @@
+"""Fixtures for widget tests: the application's identity and settings kept in tmp."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QApplication
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> QApplication:
+    """pytest-qt's application, named Galley like the real one, with QSettings in tmp.
+
+    Settings would otherwise land in the developer's real profile (the
+    registry on Windows, a plist on macOS), so tests use INI files under a
+    session temp folder for every format and scope Galley could ask for.
+    """
+    QCoreApplication.setOrganizationName("Galley")
+    QCoreApplication.setApplicationName("Galley")
+    settings_dir = str(tmp_path_factory.mktemp("settings"))
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    for settings_format in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+            # NativeFormat paths matter on Linux only, where native is INI.
+            QSettings.setPath(settings_format, scope, settings_dir)
+    return qapp

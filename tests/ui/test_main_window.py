@@ -1,0 +1,193 @@
+"""The first window, driven as a person would: open the sample site, edit,
+save, and check the bytes on disk."""
+
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+
+from editor.core.resources import resource_path
+from editor.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.webengine
+
+POST = Path("_posts") / "2025-09-18-dongyu-shore-power.md"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    shutil.copytree(resource_path("sample-site"), root)
+    return root
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+
+    def discard_changes(w: MainWindow) -> None:
+        w.document = None  # nothing left to ask about when pytest-qt closes it
+        w.editor.document().setModified(False)
+
+    qtbot.addWidget(win, before_close_func=discard_changes)
+    win.resize(1200, 800)
+    win.show()
+    return win
+
+
+def open_post(qtbot, window: MainWindow, path: Path) -> None:
+    with qtbot.wait_signal(window.preview_updated, timeout=30_000):
+        assert window.open_path(path)
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type ``text`` as a person would: ASCII as key presses, Chinese the way
+    a pinyin input method delivers it (a committed composition)."""
+    for chunk in _runs(text):
+        if chunk.isascii():
+            _key_clicks(widget, chunk)
+        else:
+            event = QInputMethodEvent()
+            event.setCommitString(chunk)
+            QApplication.sendEvent(widget, event)
+
+
+def _runs(text: str) -> list[str]:
+    runs: list[str] = []
+    for ch in text:
+        if runs and runs[-1][-1].isascii() == ch.isascii():
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return runs
+
+
+def _key_clicks(widget: QWidget, text: str) -> None:  # noqa: N802
+    from PySide6.QtTest import QTest
+
+    for ch in text:
+        if ch == "\n":
+            QTest.keyClick(widget, Qt.Key.Key_Return)
+        else:
+            QTest.keyClicks(widget, ch)
+
+
+def changed_lines(before: bytes, after: bytes) -> list[str]:
+    diff = difflib.ndiff(before.decode().splitlines(True), after.decode().splitlines(True))
+    return [line for line in diff if line[:1] in "+-"]
+
+
+def test_sidebar_lists_every_post_by_title(qtbot, window: MainWindow, site: Path) -> None:
+    with qtbot.wait_signal(window.lister.finished, timeout=10_000):
+        window.open_site(site)
+    titles = [
+        window.sidebar.model().index(i, 0).data() for i in range(window.sidebar.model().rowCount())
+    ]
+    assert len(titles) == 5  # four posts and one draft
+    assert "“连里巾帼”特色服务解妇女群众“急难愁盼”" in titles
+    assert any(title.endswith("(draft)") for title in titles)
+
+
+def test_title_edit_in_form_saves_only_the_title_line(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    path = site / POST
+    before = path.read_bytes()
+    open_post(qtbot, window, path)
+
+    edit = window.form.field_widget("title")
+    assert isinstance(edit, QLineEdit)
+    edit.setFocus()
+    edit.selectAll()
+    type_text(edit, "岸电改造完工：新标题")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert window.isWindowModified()
+    assert path.read_bytes() == before  # nothing written before the user saves
+
+    window.actions_by_id["save"].trigger()
+
+    after = path.read_bytes()
+    assert not window.isWindowModified()
+    old_title_line = next(
+        line for line in before.decode().splitlines(True) if line.startswith("title:")
+    )
+    assert changed_lines(before, after) == [
+        "- " + old_title_line,
+        '+ title: "岸电改造完工：新标题"\n',  # the original title was double-quoted
+    ]
+
+
+def test_typing_in_the_body_updates_the_preview(qtbot, window: MainWindow, site: Path) -> None:
+    open_post(qtbot, window, site / POST)
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    with qtbot.wait_signal(window.preview_updated, timeout=30_000):
+        type_text(window.editor, "\n\n新增段落 added paragraph")
+    html: list[str] = []
+    window.preview._page.toHtml(html.append)
+    qtbot.wait_until(lambda: bool(html), timeout=10_000)
+    assert "新增段落 added paragraph" in html[0]
+    assert window.isWindowModified()
+
+
+def test_unchanged_open_and_save_keeps_every_byte(qtbot, window: MainWindow, site: Path) -> None:
+    path = site / "_posts" / "nbsp.md"
+    data = "---\r\ntitle: 不换行\u00a0空格\r\n---\r\n正文\u00a0non-breaking\u00a0spaces\r\n末行".encode()
+    path.write_bytes(data)
+    open_post(qtbot, window, path)
+    assert window.editor.text() == "正文\u00a0non-breaking\u00a0spaces\n末行"
+    assert not window.isWindowModified()
+    window.save()
+    assert path.read_bytes() == data
+
+
+def test_closing_with_unsaved_changes_asks(
+    qtbot, window: MainWindow, site: Path, monkeypatch
+) -> None:
+    path = site / POST
+    before = path.read_bytes()
+    open_post(qtbot, window, path)
+    type_text(window.editor, "草稿")
+    answers = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: answers.pop(0))
+    assert not window.close()  # cancelled: stays open, nothing written
+    assert window.isVisible() and path.read_bytes() == before
+    answers.append(QMessageBox.StandardButton.Save)
+    assert window.close()
+    assert "草稿".encode() in path.read_bytes()
+
+
+def test_a_binary_post_is_refused_with_a_message(
+    qtbot, window: MainWindow, site: Path, monkeypatch
+) -> None:
+    path = site / "_posts" / "2020-01-01-image.md"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    messages: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "warning", lambda _parent, _title, text, *a: messages.append(text)
+    )
+    assert not window.open_path(path)
+    assert messages and str(path) in messages[0] and "binary" in messages[0]
+    assert window.document is None
+
+
+def test_raw_mode_for_front_matter_that_does_not_parse(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    path = site / "_posts" / "2020-01-02-broken.md"
+    data = b"---\ntitle: [unclosed\ndate: 2020-01-02\n---\nBody\n"
+    path.write_bytes(data)
+    open_post(qtbot, window, path)
+    error = window.form.findChild(type(window.form._raw_error), "raw_error")
+    # The flow list opened on line 2 is found broken at line 3, column 5.
+    assert error.isVisible() and error.text().startswith("Line 3, column 5:")
+    raw = window.form.findChild(QPlainTextEdit, "raw_front_matter")
+    assert raw.isVisible() and raw.toPlainText() == "title: [unclosed\ndate: 2020-01-02\n"
+    window.save()
+    assert path.read_bytes() == data
