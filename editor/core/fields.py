@@ -127,14 +127,38 @@ def spell_date(value: dt.datetime | dt.date, spelling: DateSpelling = JEKYLL_SPE
 def date_of(value: Any) -> DateValue | None:
     """Typed view of a ``date`` value however YAML/TOML delivered it."""
     if isinstance(value, dt.datetime):
-        text = value.isoformat()
-        spelled = parse_date(text)
+        spelled = parse_date(_datetime_text(value))
         return DateValue(value, spelled.spelling if spelled else JEKYLL_SPELLING)
     if isinstance(value, dt.date):
         return DateValue(value, DateSpelling(time=False, offset=""))
     if isinstance(value, str):
         return parse_date(value)
     return None
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    """The datetime as its parser saw it written, as far as it remembers.
+
+    tomlkit keeps the text. ruamel's TimeStamp records whether a ``T``
+    separated date and time and how the offset was written (``Z``,
+    ``+08:00``, ``+08``); ruamel gives a plain datetime only for a
+    space-separated time (naive, or in UTC written ``Z``). Fraction digits
+    and spaces before the offset are not recorded and come out normalised.
+    """
+    as_string = getattr(value, "as_string", None)
+    if callable(as_string):
+        return str(as_string())
+    info = getattr(value, "_yaml", None)
+    info = info if isinstance(info, dict) else {}
+    separator = "T" if info.get("t") else " "
+    text = value.replace(tzinfo=None).isoformat(separator)
+    if info.get("tz"):
+        return text + str(info["tz"])
+    if value.tzinfo is None:
+        return text
+    if value.tzname() == "Z":  # ruamel's zone for a space-separated "... Z"
+        return text + "Z"
+    return value.isoformat(separator)
 
 
 ListStyle = Literal["string", "list", "absent"]

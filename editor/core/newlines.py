@@ -102,7 +102,24 @@ def restore(original: str, edited: str) -> str:
         tail += 1
 
     fill = dominant(original)
-    parts = [content + ending for content, ending in old[:head]]
-    parts += [content + (fill if ending else "") for content, ending in new[head : len(new) - tail]]
-    parts += [content + ending for content, ending in old[len(old) - tail :]]
-    return "".join(parts)
+    lines = [(content, ending, False) for content, ending in old[:head]]
+    lines += [
+        (content, fill if ending else "", True) for content, ending in new[head : len(new) - tail]
+    ]
+    lines += [(content, ending, False) for content, ending in old[len(old) - tail :]]
+    return "".join(_keep_apart(lines))
+
+
+def _keep_apart(lines: list[tuple[str, str, bool]]) -> list[str]:
+    """Join (content, ending, is_new) lines so that no CR is followed by an
+    LF that starts an empty line: the two would read back as one CRLF and a
+    line would vanish. The new line's ending gives way (or, between two old
+    lines that an edit made neighbours, the empty line's)."""
+    out = [content + ending for content, ending, _ in lines]
+    for i in range(len(out) - 1):
+        if out[i].endswith("\r") and out[i + 1].startswith("\n"):
+            if lines[i][2]:
+                out[i] = out[i] + "\n"
+            else:
+                out[i + 1] = "\r" + out[i + 1]
+    return out

@@ -13,13 +13,29 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 import tomlkit
+import tomlkit.items
 
 _SPACE = re.compile(r"\s*")
 
 
+_NOT_IN_LITERAL = re.compile(r"['\x00-\x08\x0a-\x1f\x7f]")
+
+
 def toml_set(text: str, key: str, value: Any) -> str:
-    """Return TOML ``text`` with ``key`` set (added at the end if new)."""
+    """Return TOML ``text`` with ``key`` set (added at the end if new).
+
+    A string written as a literal (``'...'``) stays one when the new text
+    can be written that way.
+    """
     doc = tomlkit.parse(text)
+    old = doc.item(key) if key in doc else None
+    if (
+        isinstance(old, tomlkit.items.String)
+        and old.type == tomlkit.items.StringType.SLL
+        and isinstance(value, str)
+        and _NOT_IN_LITERAL.search(value) is None
+    ):
+        value = tomlkit.string(value, literal=True)
     doc[key] = value
     return doc.as_string()
 

@@ -165,7 +165,9 @@ class Post:
         self._edit(key, None, remove=True)
 
     def _edit(self, key: str, value: Any, remove: bool) -> None:
-        if self.problem is not None and self._split.format is not None:
+        # Also when the front matter is never closed (format None): adding a
+        # new block above it would bury the author's fields in the body.
+        if self.problem is not None:
             raise self._raw_mode_error()
         fmt = self._split.format
         text = self._split.front_matter
@@ -190,10 +192,13 @@ class Post:
             text = (
                 other_fm.json_remove(text, key) if remove else other_fm.json_set(text, key, plain)
             )
+        before = self._split
         self.set_front_matter_text(text)
         if self.problem is not None:
+            problem = self.problem
+            self._split = before  # refused: the post stays as it was
             raise FrontMatterError(
-                f"setting {key!r} would make the front matter invalid: {self.problem.message}",
+                f"setting {key!r} would make the front matter invalid: {problem.message}",
                 self.path,
             )
 

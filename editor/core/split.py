@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import tomlkit
@@ -85,7 +85,9 @@ def parse(fmt: Format, front_matter: str) -> tuple[Any, ParseProblem | None]:
     if fmt == "yaml":
         return yaml_fm.load(front_matter)
     if len(front_matter) > yaml_fm.MAX_BYTES:
-        return None, ParseProblem(f"front matter is larger than {yaml_fm.MAX_BYTES // 1024} KB")
+        return None, ParseProblem(
+            f"front matter is larger than {yaml_fm.MAX_BYTES // 1024} KB", limit=True
+        )
     if fmt == "toml":
         try:
             return tomlkit.parse(front_matter), None
@@ -134,6 +136,11 @@ def _split_delimited(
             return Split(fmt, text[:start], block, match.group(), text[match.end() :], None, data)
         if first_problem is None:
             first_problem = problem
+        if problem.limit:
+            # Every later candidate starts with this block and hits the same
+            # limit; parsing them all would multiply the cost (half a second
+            # per candidate for deep flow nesting).
+            break
 
     if not _looks_like_front_matter(fmt, text[start:]):
         return Split(None, "", "", "", text)
@@ -178,9 +185,10 @@ def _split_json(text: str) -> Split:
         tail = re.match(r"[ \t]*(?:\n|\Z)", rest)
         if tail is not None:
             block = text[:end]
+            # Valid JSON up to here: any problem (a duplicate key) is this
+            # block's, not a missing brace.
             data, problem = parse("json", block)
-            if problem is None:
-                return Split("json", "", block, tail.group(), rest[tail.end() :], None, data)
+            return Split("json", "", block, tail.group(), rest[tail.end() :], problem, data)
     if re.match(r"\{\s*(\"|\})", text) is None:
         return Split(None, "", "", "", text)
     # Looks like JSON front matter but does not parse: keep up to the first
@@ -200,4 +208,4 @@ def _shift(problem: ParseProblem, lines: int) -> ParseProblem:
     """Turn a position inside the front matter into a position in the file."""
     if problem.line is None:
         return problem
-    return ParseProblem(problem.message, problem.line + lines, problem.column)
+    return replace(problem, line=problem.line + lines)

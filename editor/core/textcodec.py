@@ -26,11 +26,19 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
+    # GB18030's own mark (U+FEFF in GB18030), written by some Chinese editors.
+    (b"\x84\x31\x95\x33", "gb18030"),
 )
 
 # C0 controls that never appear in text a person wrote (tab, newlines, form
 # feed, vertical tab and escape are allowed).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+# Below this share of common characters a GB18030/Big5 reading is taken for
+# Windows-1252 text misread (Chinese prose scores above 0.9, Western below 0.2).
+_MIN_COMMON_SHARE = 0.5
 
 _HUMAN_NAMES = {
     "utf-8": "UTF-8",
@@ -121,8 +129,10 @@ def encode(text: str, encoding: Encoding, path: str | Path | None = None) -> byt
         return encoding.bom + text.encode(encoding.codec)
     except UnicodeEncodeError as exc:
         bad = text[exc.start]
-        line = text.count("\n", 0, exc.start) + 1
-        column = exc.start - (text.rfind("\n", 0, exc.start) + 1) + 1
+        # The text still has the file's own newlines, which may be CR alone.
+        head = text[: exc.start]
+        line = len(_LINE_BREAK.findall(head)) + 1
+        column = exc.start - (max(head.rfind("\n"), head.rfind("\r")) + 1) + 1
         raise EncodingError(
             f"“{bad}” (U+{ord(bad):04X}) cannot be saved in {encoding.label}; "
             "remove it or convert the file to UTF-8",
@@ -187,18 +197,23 @@ def _guess_legacy(data: bytes) -> tuple[str, str] | None:
     Both decode much of the other's bytes; the right one yields characters
     from its standard's common set (GB2312 for GB18030, Big5's frequent
     characters for Big5). Ties go to GB18030, the mainland default.
+
+    Western text in Windows-1252 often decodes as either too ("ü" and the
+    letter after it make one GB18030 character), but into rare characters:
+    when not even half are common ones, Windows-1252 is the better reading.
     """
+    western = _strict(data, "cp1252")
     candidates: list[tuple[float, int, str, str]] = []
     for rank, codec in enumerate(("gb18030", "big5")):
         text = _strict(data, codec)
         if text is not None:
             candidates.append((_common_share(text, codec), -rank, codec, text))
     if candidates:
-        _, _, codec, text = max(candidates)
-        return text, codec
-    text = _strict(data, "cp1252")
-    if text is not None:
-        return text, "cp1252"
+        share, _, codec, text = max(candidates)
+        if share >= _MIN_COMMON_SHARE or western is None:
+            return text, codec
+    if western is not None:
+        return western, "cp1252"
     return None
 
 

@@ -30,6 +30,7 @@ from ruamel.yaml.events import (
     CollectionStartEvent,
     ScalarEvent,
 )
+from ruamel.yaml.reader import ReaderError
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 64
@@ -39,11 +40,17 @@ MAX_NODES = 100_000
 @dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why front matter could not be read; line and column are 1-based
-    positions inside the front-matter text (``None`` when unknown)."""
+    positions inside the front-matter text (``None`` when unknown).
+
+    ``limit`` is true when a safety limit (size, nesting depth, alias
+    expansion) was exceeded: any longer text starting the same way exceeds
+    it too, so a caller looking for where front matter ends can stop there.
+    """
 
     message: str
     line: int | None = None
     column: int | None = None
+    limit: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +82,7 @@ def load(text: str) -> tuple[CommentedMap | None, ParseProblem | None]:
     Empty front matter (or only comments) is an empty mapping.
     """
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
-        return None, ParseProblem(f"front matter is larger than {MAX_BYTES // 1024} KB")
+        return None, ParseProblem(f"front matter is larger than {MAX_BYTES // 1024} KB", limit=True)
     yaml = _yaml()
     try:
         problem = _check_shape(yaml.parse(text))
@@ -84,6 +91,8 @@ def load(text: str) -> tuple[CommentedMap | None, ParseProblem | None]:
         data = yaml.load(text)
     except MarkedYAMLError as exc:
         return None, _marked_problem(exc)
+    except ReaderError as exc:
+        return None, _reader_problem(text, exc)
     except YAMLError as exc:
         return None, ParseProblem(str(exc).strip().splitlines()[0])
     except RecursionError:
@@ -112,6 +121,7 @@ def _check_shape(events: Iterable[Any]) -> ParseProblem | None:
                     f"front matter is nested more than {MAX_DEPTH} levels deep",
                     mark.line + 1 if mark else None,
                     mark.column + 1 if mark else None,
+                    limit=True,
                 )
             continue
         if isinstance(event, CollectionEndEvent):
@@ -128,7 +138,8 @@ def _check_shape(events: Iterable[Any]) -> ParseProblem | None:
         total = stack[0][1]
         if total > MAX_NODES or size > MAX_NODES:
             return ParseProblem(
-                f"front matter expands to more than {MAX_NODES:,} values (alias bomb?)"
+                f"front matter expands to more than {MAX_NODES:,} values (alias bomb?)",
+                limit=True,
             )
     return None
 
@@ -143,6 +154,23 @@ def _marked_problem(exc: MarkedYAMLError) -> ParseProblem:
     if mark is None:
         return ParseProblem(message)
     return ParseProblem(message, mark.line + 1, mark.column + 1)
+
+
+def _reader_problem(text: str, exc: ReaderError) -> ParseProblem:
+    """A character YAML does not allow (form feed, other C0 controls), with
+    its position: the reader reports only an index into the text."""
+    code = exc.character if isinstance(exc.character, int) else None
+    message = (
+        f"the character U+{code:04X} is not allowed in YAML"
+        if code is not None
+        else str(exc).strip().splitlines()[0]
+    )
+    position = exc.position
+    if not isinstance(position, int) or not 0 <= position <= len(text):
+        return ParseProblem(message)
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return ParseProblem(message, line, column)
 
 
 # --------------------------------------------------------------------------
@@ -219,6 +247,21 @@ def _extent(lines: list[str], data: CommentedMap, key: Any) -> tuple[int, int]:
     return first, end
 
 
+def _value_end(lines: list[str], data: CommentedMap, key: Any, first: int, end: int) -> int:
+    """Return where ``key``'s value ends within its extent [first, end):
+    indented comment lines after the value are kept by an edit, unless they
+    are part of the value (lines of a block scalar can start with ``#``)."""
+    tail = end
+    while tail - 1 > first and lines[tail - 1].lstrip()[:1] in ("#", ""):
+        tail -= 1
+    if tail == end:
+        return end
+    without, problem = load("\n".join(lines[first:tail]) + "\n")
+    if problem is None and without is not None and key in without and without[key] == data[key]:
+        return tail
+    return end
+
+
 def _split_comment(rest: str) -> tuple[str, str]:
     """Split the text after a key's colon into (value, trailing comment)."""
     if rest[:1] == '"':
@@ -244,7 +287,9 @@ def _split_comment(rest: str) -> tuple[str, str]:
     else:
         match = re.search(r"[ \t]#", rest)
         end = match.start() if match else len(rest)
-    value = rest[:end].rstrip()
+    # Only spaces and tabs separate a comment: a trailing NBSP is part of a
+    # plain value (str.rstrip would take it off and leave it behind).
+    value = rest[:end].rstrip(" \t")
     return value, rest[len(value) :]
 
 
@@ -276,24 +321,40 @@ def set_field(text: str, data: CommentedMap, key: str, value: Any) -> str:
         return head + block + "\n"
 
     first, end = _extent(lines, data, key)
+    end = _value_end(lines, data, key, first, end)
     key_line, key_col = data.lc.key(key)
     value_line, value_col = data.lc.value(key)
     prefix = _key_prefix(lines[key_line], key_col)
     style = _style_of(lines, data, key)
 
     single_line = end - first == 1 and value_line == key_line
-    if single_line and not isinstance(value, (list, dict)):
-        _, comment = _split_comment(lines[key_line][value_col:])
+    one_line_value = not isinstance(value, dict) and not (
+        isinstance(value, list) and style.startswith("block:")
+    )
+    if single_line and one_line_value:
+        spelled, comment = _split_comment(lines[key_line][value_col:])
+        if comment and isinstance(data[key], (list, dict)) and not _spells(spelled, data[key]):
+            comment = ""  # a " #" inside a quoted flow item, not a comment
         gap = lines[key_line][len(prefix) : value_col] or " "
-        new_value = render_scalar(value, style)
+        new_value = _flow_list(value) if isinstance(value, list) else render_scalar(value, style)
         new_line = prefix + (gap + new_value if new_value else "") + comment
-        lines[first] = new_line.rstrip() if not comment else new_line
+        lines[first] = new_line.rstrip(" \t") if not comment else new_line
         return "\n".join(lines)
 
     indent = lines[key_line][:key_col]
     block = render_field(prefix[key_col:-1], value, style=style, raw_key=True, indent=indent)
     lines[first:end] = block.split("\n")
     return "\n".join(lines)
+
+
+def _spells(text: str, value: Any) -> bool:
+    """Whether ``text`` is the whole YAML spelling of ``value``."""
+    data, problem = load("v: " + text + "\n")
+    return problem is None and data is not None and data.get("v") == value
+
+
+def _flow_list(value: list[Any]) -> str:
+    return "[" + ", ".join(render_scalar(v, None, flow=True) for v in value) + "]"
 
 
 def remove_field(text: str, data: CommentedMap, key: str) -> str:
@@ -348,8 +409,9 @@ def render_field(
                 return head + " []"
             items = [f"{item_indent}- {render_scalar(v, None)}" for v in value]
             return head + "\n" + "\n".join(items)
-        if style == "flow" or style is None:
-            return head + " [" + ", ".join(render_scalar(v, None, flow=True) for v in value) + "]"
+        # Flow style also when the value it replaces was not a list (a
+        # category string becoming two categories).
+        return head + " " + _flow_list(value)
     if isinstance(value, dict):
         return head + "\n" + _dump_block(value, indent + "  ")
     rendered = render_scalar(value, style)
@@ -390,6 +452,17 @@ def plain_ok(text: str, flow: bool = False) -> bool:
     return all(ch.isprintable() for ch in text)
 
 
+# Characters a double-quoted YAML scalar cannot hold raw (DEL, C1 controls,
+# non-characters), or that Jekyll's YAML 1.1 reader takes for line breaks.
+# json.dumps already escapes C0 controls.
+_ESCAPE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def _double_quoted(text: str) -> str:
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _ESCAPE_IN_QUOTES.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
 def render_scalar(value: Any, style: str | None, flow: bool = False) -> str:
     """Spell one scalar as YAML, in ``style`` where that style can hold it."""
     if isinstance(value, Raw):
@@ -406,5 +479,5 @@ def render_scalar(value: Any, style: str | None, flow: bool = False) -> str:
     if style == "single" and "\n" not in text and text.isprintable():
         return "'" + text.replace("'", "''") + "'"
     if style == "double" or not plain_ok(text, flow):
-        return json.dumps(text, ensure_ascii=False)
+        return _double_quoted(text)
     return text
