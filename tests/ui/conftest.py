@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 
 @pytest.fixture(scope="session")
@@ -24,3 +24,26 @@ def qapp(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> QAppli
             # NativeFormat paths matter on Linux only, where native is INI.
             QSettings.setPath(settings_format, scope, settings_dir)
     return qapp
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Answer QMessageBox's modal questions as Escape would, and record them.
+
+    Offscreen, nobody can click a modal box, so one the test did not expect
+    blocks the run for good: pytest-qt closes each test's windows at teardown,
+    and a window left with unsaved edits asks whether to save. Tests that
+    expect a box patch it themselves; others can assert on the recorded
+    ``(title, text)`` pairs.
+    """
+    shown: list[tuple[str, str]] = []
+
+    def answer(
+        _parent: object, title: str, text: str, *_args: object, **_kwargs: object
+    ) -> QMessageBox.StandardButton:
+        shown.append((title, text))
+        return QMessageBox.StandardButton.Cancel
+
+    for name in ("question", "warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, name, answer)
+    return shown

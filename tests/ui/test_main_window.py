@@ -69,7 +69,7 @@ def _runs(text: str) -> list[str]:
     return runs
 
 
-def _key_clicks(widget: QWidget, text: str) -> None:  # noqa: N802
+def _key_clicks(widget: QWidget, text: str) -> None:
     from PySide6.QtTest import QTest
 
     for ch in text:
