@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from editor.core.preview_page import build_page
-from editor.core.render import render_body
+from editor.core.render_basic import render_body
 
 
 class _Signals(QObject):

@@ -1,0 +1,51 @@
+"""Value objects the render pipeline returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """Something the author should know about a render: an unknown Liquid tag,
+    a missing include, a render that took too long. ``line``/``column`` are
+    1-based positions in the whole file (front matter counted) when known."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+    severity: Severity = "warning"
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return where + self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One top-level piece of the rendered body.
+
+    ``id`` is stable for the same source text at the same position among
+    equal texts, so a preview can patch only blocks whose id changed;
+    ``line`` is the 1-based file line the block's source starts on.
+    """
+
+    id: str
+    html: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class RenderResult:
+    """A rendered body: its blocks in order, and what went wrong."""
+
+    blocks: tuple[Block, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def html(self) -> str:
+        """The whole body HTML, as Jekyll's ``{{ content }}`` would be."""
+        return "".join(block.html for block in self.blocks)
