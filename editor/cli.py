@@ -41,6 +41,16 @@ def _parser() -> argparse.ArgumentParser:
     set_.add_argument("value", nargs="?", help="a YAML scalar or flow value ([a, b])")
     set_.add_argument("--unset", action="store_true", help="remove the key instead")
 
+    render = sub.add_parser("render", help="print the HTML the preview shows for a post")
+    render.add_argument("file", type=Path)
+    render.add_argument(
+        "--site", type=Path, help="the site folder (default: nearest with _config.yml)"
+    )
+    render.add_argument(
+        "--body-only", action="store_true", help="only the rendered body, as Jekyll's {{ content }}"
+    )
+    render.add_argument("-o", "--output", type=Path, help="write to this file instead of stdout")
+
     doc = sub.add_parser(
         "doctor", help="check that every post under PATH opens and saves losslessly"
     )
@@ -59,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _get(args.file, args.key)
         if args.command == "set":
             return _set(args.file, args.key, args.value, args.unset)
+        if args.command == "render":
+            return _render(args.file, args.site, args.body_only, args.output)
         return _doctor(args.paths, args.json, args.quiet)
     except GalleyError as exc:
         print(f"galley-cli: {exc}", file=sys.stderr)
@@ -127,6 +139,28 @@ def _set(path: Path, key: str, value: str | None, unset: bool) -> int:
         post.set(key, cli_value(value))
     if post.modified:
         post.save()
+    return 0
+
+
+def _render(path: Path, site: Path | None, body_only: bool, output: Path | None) -> int:
+    from editor.core.preview_page import build_page
+    from editor.core.render.document import SiteRenderer
+
+    post = Post.load(path)
+    renderer = SiteRenderer.for_file(path, site)
+    result = renderer.render(post)
+    for diagnostic in result.diagnostics:
+        where = f"{path}:{diagnostic.line}" if diagnostic.line is not None else str(path)
+        print(f"{where}: {diagnostic.severity}: {diagnostic.message}", file=sys.stderr)
+    if body_only:
+        text = result.html
+    else:
+        lang = str(renderer.config.get("lang") or "zh-CN")
+        text = build_page(result.html, post.fields(), lang)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

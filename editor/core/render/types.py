@@ -48,4 +48,4 @@ class RenderResult:
     @property
     def html(self) -> str:
         """The whole body HTML, as Jekyll's ``{{ content }}`` would be."""
-        return "".join(block.html for block in self.blocks)
+        return "\n".join(block.html for block in self.blocks)

@@ -1,0 +1,307 @@
+"""Markdown as kramdown (Jekyll's converter) writes it, with Python-Markdown.
+
+One configured ``Markdown`` instance is kept and ``reset()`` between
+conversions. The extensions registered here make Python-Markdown's output
+match what Jekyll 4 publishes with its default ``kramdown`` settings
+(``input: GFM``):
+
+- fenced and indented code highlighted by Pygments inside Jekyll's wrappers
+  (``<div class="language-x highlighter-rouge"><div class="highlight"><pre
+  class="highlight"><code>``), so the site's CSS applies;
+- header ids made the way kramdown's GFM parser makes them (Chinese kept);
+- kramdown's typography (``--`` –, ``---`` —, ``...`` …, ``<<`` «, smart
+  quotes);
+- GFM's paragraph rule: a list, heading, quote or fence directly under a
+  paragraph line starts a new block;
+- footnote references numbered by the caller (the document decides the
+  numbers, a block alone cannot).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from xml.etree import ElementTree as etree  # noqa: N813  (the name Python-Markdown uses)
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+_FENCE_OPEN = re.compile(
+    r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[ \t]*(?P<info>[^`\n]*?)[ \t]*$"
+)
+_LIST_OR_BLOCK_START = re.compile(
+    r"^ {0,3}(?:[*+-][ \t]+\S|\d{1,9}[.)][ \t]+\S|#{1,6}(?:[ \t]|$)|>|```|~~~)"
+)
+_FOOTNOTE_REF = r"\[\^([^\]\s]+)\]"
+# What kramdown's GFM parser removes from header text to make an id.
+_NON_WORD = re.compile(r"[^\w\- \t]")
+
+_formatter = HtmlFormatter(nowrap=True)
+
+
+def highlight_code(code: str, lang: str | None, default_lang: str = "plaintext") -> str:
+    """Return code highlighted inside Jekyll's (Rouge's) block wrappers."""
+    if not code.endswith("\n"):
+        code += "\n"
+    name = (lang or default_lang or "plaintext").strip().lower()
+    try:
+        lexer = get_lexer_by_name(name) if name not in ("plaintext", "text", "plain") else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        body = html.escape(code, quote=False)
+    else:
+        body = pygments_highlight(code, lexer, _formatter)
+    css_lang = html.escape(name, quote=True)
+    return (
+        f'<div class="language-{css_lang} highlighter-rouge"><div class="highlight">'
+        f'<pre class="highlight"><code>{body}</code></pre></div></div>'
+    )
+
+
+class _FencePreprocessor(Preprocessor):
+    """Fenced code blocks (``` and ~~~) to highlighted, stashed HTML."""
+
+    def __init__(self, md: markdown.Markdown, default_lang: Callable[[], str]) -> None:
+        super().__init__(md)
+        self._default_lang = default_lang
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            match = _FENCE_OPEN.match(lines[i])
+            if match is None or (match.group("fence")[0] == "`" and "`" in match.group("info")):
+                out.append(lines[i])
+                i += 1
+                continue
+            fence = match.group("fence")
+            indent = len(match.group("indent"))
+            closing = re.compile(
+                r"^ {0,3}" + re.escape(fence[0]) + "{" + str(len(fence)) + r",}[ \t]*$"
+            )
+            body: list[str] = []
+            j = i + 1
+            while j < len(lines) and closing.match(lines[j]) is None:
+                line = lines[j]
+                strip = min(indent, len(line) - len(line.lstrip(" ")))
+                body.append(line[strip:])
+                j += 1
+            info = match.group("info").split()
+            lang = info[0].lstrip("{.").rstrip("}") if info else None
+            placeholder = self.md.htmlStash.store(
+                highlight_code("\n".join(body), lang, self._default_lang())
+            )
+            if out and out[-1].strip():
+                out.append("")
+            # Keep the fence's indentation so a fence inside a list item
+            # stays in the item.
+            out.extend([match.group("indent") + placeholder, ""])
+            i = j + 1
+        return out
+
+
+class _ParagraphEndPreprocessor(Preprocessor):
+    """GFM: a list, heading, quote or fence right under a paragraph line
+    starts a new block (kramdown's ``paragraph_end`` quirk). Python-Markdown
+    would keep it in the paragraph."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_paragraph = False
+        for line in lines:
+            if not line.strip():
+                in_paragraph = False
+            elif _LIST_OR_BLOCK_START.match(line) and in_paragraph:
+                out.append("")
+                in_paragraph = False
+            elif not line.startswith((" ", "\t", "|")) and not _LIST_OR_BLOCK_START.match(line):
+                in_paragraph = True
+            out.append(line)
+        return out
+
+
+_LIST_MARKER = re.compile(r"^(?P<indent>[ ]*)(?P<marker>[*+-]|\d{1,9}[.)])(?P<gap>[ \t]+)\S")
+
+
+class _ListIndentPreprocessor(Preprocessor):
+    """kramdown nests a list item indented by any amount past its parent's
+    marker (two spaces is the common style); Python-Markdown needs four per
+    level. Re-indent list lines to Python-Markdown's grid, keeping the
+    relative indentation of what is inside an item (code, quotes)."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(
+            (m := _LIST_MARKER.match(line)) and 0 < len(m.group("indent")) < 4 for line in lines
+        ):
+            return lines
+        out: list[str] = []
+        stack: list[tuple[int, int]] = []  # (original marker indent, original content column)
+        previous_blank = False
+        for line in lines:
+            if not line.strip():
+                out.append(line)
+                previous_blank = True
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            match = _LIST_MARKER.match(line)
+            if match is not None and (not stack or indent < stack[-1][1] + 4):
+                while stack and indent <= stack[-1][0]:
+                    stack.pop()
+                level = len(stack)
+                stack.append(
+                    (indent, indent + len(match.group("marker")) + len(match.group("gap")))
+                )
+                out.append(" " * (4 * level) + line.lstrip(" "))
+            elif stack and indent > stack[-1][0]:
+                extra = max(0, indent - stack[-1][1])
+                out.append(" " * (4 * len(stack) + extra) + line.lstrip(" "))
+            else:
+                if previous_blank or indent == 0:
+                    stack.clear()
+                out.append(line)
+            previous_blank = False
+        return out
+
+
+class _IndentedCodeTreeprocessor(Treeprocessor):
+    """Indented code blocks in Jekyll's wrappers, like fenced ones."""
+
+    def __init__(self, md: markdown.Markdown, default_lang: Callable[[], str]) -> None:
+        super().__init__(md)
+        self._default_lang = default_lang
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            for index, child in enumerate(list(parent)):
+                if child.tag != "pre" or len(child) != 1 or child[0].tag != "code":
+                    continue
+                # Python-Markdown has already escaped &, < and > in the code.
+                code = (
+                    (child[0].text or "")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&")
+                )
+                code = code.rstrip("\n") + "\n"
+                placeholder = self.md.htmlStash.store(
+                    highlight_code(code, None, self._default_lang())
+                )
+                replacement = etree.Element("p")
+                replacement.text = placeholder
+                replacement.tail = child.tail
+                parent.remove(child)
+                parent.insert(index, replacement)
+
+
+class _HeaderIdTreeprocessor(Treeprocessor):
+    """Header ids as kramdown's GFM parser makes them: lower case, only word
+    characters, dashes and spaces kept (Chinese stays), spaces to dashes.
+    Duplicates get ``-1``, ``-2`` across the whole document, which the
+    pipeline settles after joining blocks."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in ("h1", "h2", "h3", "h4", "h5", "h6") and "id" not in element.attrib:
+                text = "".join(element.itertext())
+                element.set("id", header_id(_unstash(self.md, text)))
+
+
+def _unstash(md: markdown.Markdown, text: str) -> str:
+    # Inline HTML is stashed until the end; ids are made from visible text.
+    def restore(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        raw = md.htmlStash.rawHtmlBlocks[index] if index < len(md.htmlStash.rawHtmlBlocks) else ""
+        return re.sub(r"<[^>]*>", "", str(raw))
+
+    return re.sub("\x02wzxhzdk:(\\d+)\x03", restore, text)
+
+
+def header_id(text: str) -> str:
+    """The id kramdown's GFM parser gives a header with this text."""
+    result = _NON_WORD.sub("", text.lower())
+    return re.sub(r"[ \t]", "-", result)
+
+
+class _FootnoteRefProcessor(InlineProcessor):
+    def __init__(
+        self, pattern: str, md: markdown.Markdown, numbers: Callable[[], Mapping[str, int]]
+    ) -> None:
+        super().__init__(pattern, md)
+        self._numbers = numbers
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # type: ignore[override]
+        number = self._numbers().get(m.group(1))
+        if number is None:
+            return None, m.start(0), m.end(0)
+        sup = etree.Element("sup", {"id": f"fnref:{m.group(1)}", "role": "doc-noteref"})
+        link = etree.SubElement(
+            sup, "a", {"href": f"#fn:{m.group(1)}", "class": "footnote", "rel": "footnote"}
+        )
+        link.text = str(number)
+        return sup, m.start(0), m.end(0)
+
+
+class KramdownExtension(Extension):
+    """Registers the kramdown-like steps on a Markdown instance."""
+
+    def __init__(self, state: RenderState) -> None:
+        super().__init__()
+        self.state = state
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_ParagraphEndPreprocessor(md), "gfm_paragraph_end", 29)
+        md.preprocessors.register(_ListIndentPreprocessor(md), "kramdown_list_indent", 27)
+        md.preprocessors.register(
+            _FencePreprocessor(md, lambda: self.state.default_lang), "jekyll_fence", 28
+        )
+        md.treeprocessors.register(
+            _IndentedCodeTreeprocessor(md, lambda: self.state.default_lang), "jekyll_code", 31
+        )
+        md.treeprocessors.register(_HeaderIdTreeprocessor(md), "gfm_header_ids", 4)
+        md.inlinePatterns.register(
+            _FootnoteRefProcessor(_FOOTNOTE_REF, md, lambda: self.state.footnotes),
+            "kramdown_fnref",
+            175,
+        )
+
+
+class RenderState:
+    """Per-document settings the extensions read while converting a block."""
+
+    def __init__(self) -> None:
+        self.default_lang = "plaintext"
+        self.footnotes: Mapping[str, int] = {}
+
+
+def build_markdown(
+    state: RenderState, config: Mapping[str, Any] | None = None
+) -> markdown.Markdown:
+    """The configured converter (build once, ``reset()`` per conversion)."""
+    kramdown = dict((config or {}).get("kramdown") or {})
+    opts = kramdown.get("syntax_highlighter_opts") or {}
+    if isinstance(opts, Mapping) and opts.get("default_lang"):
+        state.default_lang = str(opts["default_lang"])
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "def_list",
+            "abbr",
+            "attr_list",
+            "md_in_html",
+            "sane_lists",
+            "smarty",
+            KramdownExtension(state),
+        ],
+        extension_configs={"smarty": {"smart_angled_quotes": True}},
+        output_format="html",
+    )
