@@ -2,4 +2,7 @@
 
 from editor.app import main
 
-raise SystemExit(main())
+# The guard matters: render worker processes are started with "spawn", which
+# imports the main module again (as __mp_main__) in each child.
+if __name__ == "__main__":
+    raise SystemExit(main())

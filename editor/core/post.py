@@ -84,6 +84,11 @@ class Post:
         return self._split.body_line
 
     @property
+    def source(self) -> str:
+        """The whole file as ``\n`` text (what renderers read)."""
+        return self._split.text
+
+    @property
     def problem(self) -> ParseProblem | None:
         """Why the front matter is kept as raw text (position in the file)."""
         return self._split.problem

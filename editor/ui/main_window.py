@@ -22,7 +22,7 @@ from editor.core.errors import GalleyError
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
 from editor.services.post_lister import PostLister
-from editor.services.preview_renderer import PreviewRenderer
+from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
 from editor.ui.front_matter_form import FrontMatterForm
 from editor.ui.preview import PreviewView
@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.form = FrontMatterForm(self)
         self.editor = BodyEditor(self)
         self.preview = PreviewView(self)
-        self.renderer = PreviewRenderer(self)
+        self.feed = PreviewFeed(parent=self)
         self.lister = PostLister(self)
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
 
@@ -143,7 +143,8 @@ class MainWindow(QMainWindow):
         self.editor.textChanged.connect(self._edit_timer.start)
         self.editor.modificationChanged.connect(lambda _m: self._update_title())
         self._edit_timer.timeout.connect(self._sync_body)
-        self.renderer.rendered.connect(self._show_render)
+        self.feed.page_ready.connect(self._show_render)
+        self.feed.problems.connect(self._show_problems)
         self.preview.loaded.connect(self._on_preview_loaded)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
@@ -195,7 +196,7 @@ class MainWindow(QMainWindow):
         self.form.set_document(document)
         self._update_title()
         self._select_open_post()
-        self._request_render(now=True)
+        self._request_render()
         problem = document.post.problem
         if problem is not None:
             self.statusBar().showMessage(
@@ -221,16 +222,20 @@ class MainWindow(QMainWindow):
             self.document.set_body(self.editor.text())
             self._request_render()
 
-    def _request_render(self, now: bool = False) -> None:
+    def _request_render(self) -> None:
         if self.document is None:
             return
-        post = self.document.post
-        lang = str(self.site.config.get("lang", "zh-CN")) if self.site else "zh-CN"
-        self._render_pending = True
-        self.renderer.request(post.body, post.fields(), lang, now=now)
+        self.feed.lang = str(self.site.config.get("lang", "zh-CN")) if self.site else "zh-CN"
+        site = self.site.root if self.site and self.site.kind != "folder" else None
+        self.feed.request(site, self.document.path, self.document.post.source)
 
-    def _show_render(self, page: str) -> None:
+    def _show_render(self, page: str, latest: bool) -> None:
+        self._render_pending = latest
         self.preview.show_page(page)
+
+    def _show_problems(self, messages: list[str]) -> None:
+        if messages:
+            self.statusBar().showMessage(messages[0], 10000)
 
     def _on_preview_loaded(self) -> None:
         if self._render_pending:
@@ -330,6 +335,6 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("window/geometry", self.saveGeometry())
         self.lister.shutdown()
-        self.renderer.shutdown()
+        self.feed.shutdown()
         self.preview.shutdown()
         event.accept()

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import html
 import re
-from xml.etree import ElementTree as etree  # noqa: N813  (the name Python-Markdown uses)
 from collections.abc import Callable, Mapping
 from typing import Any
+from xml.etree import ElementTree as etree  # noqa: N813  (the name Python-Markdown uses)
 
 import markdown
 from markdown.extensions import Extension
