@@ -7,16 +7,28 @@ and comments, lists whose items are separated by blank lines, indented
 continuations and indented code. Footnote definitions and link/abbreviation
 definitions are blocks of their own kinds, because they affect the whole
 document rather than the place they stand.
+
+This runs on every keystroke over the whole body, so it works on stretches
+between blank lines (found by one regular expression) and looks at single
+lines only in stretches that contain a fence, a Liquid tag or HTML. A blank
+line is one of spaces and tabs only, as for kramdown and Python-Markdown (a
+line of ideographic spaces is text).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 BlockKind = Literal["normal", "footnote", "definitions"]
 
+_SEPARATOR = re.compile(r"\n(?:[ \t]*\n)+")
+_LEADING_BLANK = re.compile(r"(?:[ \t]*\n)+")
+_TRAILING_BLANK = re.compile(r"(?:\n[ \t]*)+\Z")
+_SPECIAL = re.compile(r"```|~~~|\{%|<")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIQUID_TAG = re.compile(r"\{%-?\s*(end)?(\w+)")
 _LIQUID_BLOCKS = frozenset(
@@ -40,10 +52,11 @@ _HTML_VOID = frozenset(
         "wbr",
     }
 )
-_LIST_ITEM = re.compile(r"^ {0,3}(?:[*+-]|\d{1,9}[.)])[ \t]+\S")
-_FOOTNOTE_DEF = re.compile(r"^ {0,3}\[\^[^\]\s]+\]:")
-_DEFINITION = re.compile(r"^ {0,3}(?:\[[^\]^][^\]]*\]:[ \t]*\S|\*\[[^\]]+\]:)")
-_DEF_LIST = re.compile(r"^ {0,3}:[ \t]+\S")
+_LIST_ITEM = re.compile(r" {0,3}(?:[*+-]|\d{1,9}[.)])[ \t]+\S")
+_FOOTNOTE_DEF = re.compile(r" {0,3}\[\^[^\]\s]+\]:")
+_DEFINITION = re.compile(r" {0,3}(?:\[[^\]^][^\]]*\]:[ \t]*\S|\*\[[^\]]+\]:)")
+_DEF_LIST = re.compile(r" {0,3}:[ \t]+\S")
+_NOT_CODE_INDENTED = re.compile(r"^(?! {4}|\t)[ \t]*\S", re.M)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,127 +69,280 @@ class SourceBlock:
     kind: BlockKind = "normal"
 
 
-def _is_blank(line: str) -> bool:
-    return not line.strip()
+class _Scanner:
+    """Line-by-line state of the constructs a blank line does not end."""
+
+    def __init__(self) -> None:
+        self.fence: str | None = None
+        self.liquid_depth = 0
+        self.in_raw = False
+        self.html_tag: str | None = None
+        self.html_depth = 0
+        self.in_comment = False
+        self.first = True
+
+    @property
+    def open(self) -> bool:
+        return (
+            self.fence is not None
+            or self.liquid_depth > 0
+            or self.html_tag is not None
+            or self.in_comment
+        )
+
+    def scan(self, text: str) -> None:
+        for line in text.split("\n"):
+            self._line(line)
+            self.first = False
+
+    def _line(self, line: str) -> None:
+        if self.fence is not None:
+            stripped = line.strip()
+            if stripped.startswith(self.fence) and set(stripped) == {self.fence[0]}:
+                self.fence = None
+            return
+        if self.liquid_depth == 0 and self.html_tag is None and not self.in_comment:
+            match = _FENCE.match(line)
+            if match is not None:
+                self.fence = match.group(1)
+                return
+        self._liquid(line)
+        if self.in_comment:
+            self.in_comment = "-->" not in line
+        elif self.first and line.lstrip().startswith("<!--") and "-->" not in line:
+            self.in_comment = True
+        if self.html_tag is None and self.first:
+            match = _HTML_OPEN.match(line)
+            if match is not None and match.group(1).lower() not in _HTML_VOID:
+                self.html_tag = match.group(1).lower()
+                self.html_depth = 0
+        if self.html_tag is not None:
+            tag = self.html_tag
+            self.html_depth += len(re.findall(rf"<{tag}(?=[\s>/])", line, re.I))
+            self.html_depth -= len(re.findall(rf"</{tag}\s*>", line, re.I))
+            if self.html_depth <= 0:
+                self.html_tag = None
+
+    def _liquid(self, line: str) -> None:
+        if "{%" not in line:
+            return
+        for tag in _LIQUID_TAG.finditer(line):
+            end, name = tag.group(1), tag.group(2)
+            if self.in_raw:
+                if end and name == "raw":
+                    self.in_raw = False
+                    self.liquid_depth -= 1
+                continue
+            if name in _LIQUID_BLOCKS:
+                self.liquid_depth += -1 if end else 1
+                self.in_raw = name == "raw" and not end
+        self.liquid_depth = max(self.liquid_depth, 0)
+
+
+def _stretches(body: str, pos: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of the text between blank lines, from ``pos``
+    (which must be the start of a line)."""
+    leading = _LEADING_BLANK.match(body, pos)
+    pos = leading.end() if leading else pos
+    for separator in _SEPARATOR.finditer(body, pos):
+        if separator.start() > pos:
+            yield pos, separator.start()
+        pos = separator.end()
+    if pos < len(body):
+        tail = _TRAILING_BLANK.search(body, pos)
+        end = tail.start() if tail else len(body)
+        if body[pos:end].strip(" \t\n"):
+            yield pos, end
+
+
+def _chunks(body: str, pos: int = 0) -> Iterator[tuple[int, int]]:
+    """Stretches joined where a construct stays open across blank lines."""
+    stretches = _stretches(body, pos)
+    for start, end in stretches:
+        if _SPECIAL.search(body, start, end) is None:
+            yield start, end
+            continue
+        scanner = _Scanner()
+        scanner.scan(body[start:end])
+        while scanner.open:
+            following = next(stretches, None)
+            if following is None:
+                break
+            end = following[1]
+            scanner.scan(body[following[0] : end])
+        yield start, end
+
+
+# A merged block while splitting: [start, end, kind, is_list].
+_Span = list[Any]
+
+
+def _joins(body: str, previous: _Span, first: str, is_list: bool) -> bool:
+    """Whether a chunk starting with line ``first`` continues ``previous``."""
+    indent = _indent(first)
+    return bool(
+        (previous[3] and (is_list or indent >= 2))
+        or (previous[2] == "footnote" and indent >= 2)
+        or (indent >= 4 and _NOT_CODE_INDENTED.search(body, previous[0], previous[1]) is None)
+        or (_DEF_LIST.match(first) is not None and previous[2] == "normal")
+    )
+
+
+def _spans(body: str, pos: int) -> Iterator[tuple[_Span, bool]]:
+    """Merged spans from ``pos``: (span, final). A span is yielded with
+    final=False when it starts (it may still grow) and once more, final, when
+    the next one starts or the text ends."""
+    current: _Span | None = None
+    for start, end in _chunks(body, pos):
+        first = _first_line(body, start, end)
+        kind: BlockKind = (
+            _kind(first, body[start:end]) if first.lstrip(" ")[:1] in ("[", "*") else "normal"
+        )
+        is_list = _LIST_ITEM.match(first) is not None
+        if current is not None and kind == "normal" and _joins(body, current, first, is_list):
+            current[1] = end
+            continue
+        if current is not None:
+            yield current, True
+        current = [start, end, kind, is_list]
+        yield current, False
+    if current is not None:
+        yield current, True
+
+
+def split_blocks(body: str, first_line: int = 1) -> list[SourceBlock]:
+    """Cut ``body`` (``\\n`` newlines) whose first line is file line
+    ``first_line`` into blocks."""
+    spans = [span for span, final in _spans(body, 0) if final]
+    return _blocks(body, spans, first_line)
+
+
+def _blocks(body: str, spans: list[_Span], first_line: int) -> list[SourceBlock]:
+    blocks: list[SourceBlock] = []
+    line = first_line
+    position = 0
+    for start, end, kind, _ in spans:
+        line += body.count("\n", position, start)
+        position = start
+        blocks.append(SourceBlock(body[start:end], line, kind))
+    return blocks
+
+
+class Splitter:
+    """``split_blocks`` that remembers the last body and, for the next one,
+    re-splits only around what changed: blocks before the edit are kept, and
+    once the new text is back in step with the old after the edit, the old
+    blocks are taken over with their lines shifted. Gives exactly what
+    ``split_blocks`` gives."""
+
+    def __init__(self) -> None:
+        self._body = ""
+        self._spans: list[_Span] = []
+        self._blocks: list[SourceBlock] = []
+        self._first_line = 1
+
+    def split(self, body: str, first_line: int = 1) -> list[SourceBlock]:
+        old, old_spans = self._body, self._spans
+        if not old_spans or first_line != self._first_line:
+            spans = [span for span, final in _spans(body, 0) if final]
+            return self._keep(body, spans, _blocks(body, spans, first_line), first_line)
+        if body == old:
+            return list(self._blocks)
+        prefix = _common_prefix(old, body)
+        suffix = _common_suffix(old, body, prefix)
+        delta = len(body) - len(old)
+
+        # Keep blocks ending well before the edit; the last kept one may
+        # still absorb what follows, so re-split from the one before it.
+        keep = max(0, bisect.bisect_left([span[1] for span in old_spans], prefix - 1) - 1)
+        kept = [list(span) for span in old_spans[:keep]]
+        # Re-split from a line start at or before the first change (the old
+        # block start may lie past it when blank lines were edited).
+        restart_at = min(old_spans[keep][0], body.rfind("\n", 0, prefix) + 1)
+        old_starts = {span[0]: index for index, span in enumerate(old_spans)}
+        sync_from = len(body) - suffix
+
+        new_spans: list[_Span] = kept
+        tail_index: int | None = None
+        for span, final in _spans(body, restart_at):
+            if not final:
+                start = span[0]
+                index = old_starts.get(start - delta)
+                if start >= sync_from and index is not None and index > 0 and new_spans:
+                    before_old = old_spans[index - 1]
+                    before_new = new_spans[-1]
+                    if (
+                        before_old[2:] == before_new[2:]
+                        and before_new[1] - before_new[0] == before_old[1] - before_old[0]
+                        and body[before_new[0] : before_new[1]]
+                        == old[before_old[0] : before_old[1]]
+                    ):
+                        tail_index = index
+                        break
+                continue
+            new_spans.append(span)
+        if tail_index is None:
+            return self._keep(body, new_spans, _blocks(body, new_spans, first_line), first_line)
+
+        # In step again: take the rest of the old blocks, shifted.
+        line_delta = body.count("\n", 0, sync_from) - old.count("\n", 0, sync_from - delta)
+        head_blocks = _blocks(body, new_spans, first_line)
+        tail_blocks = [
+            SourceBlock(block.text, block.line + line_delta, block.kind) if line_delta else block
+            for block in self._blocks[tail_index:]
+        ]
+        tail_spans = [[s + delta, e + delta, k, li] for s, e, k, li in old_spans[tail_index:]]
+        return self._keep(body, new_spans + tail_spans, head_blocks + tail_blocks, first_line)
+
+    def _keep(
+        self, body: str, spans: list[_Span], blocks: list[SourceBlock], first_line: int
+    ) -> list[SourceBlock]:
+        self._body, self._spans, self._blocks, self._first_line = body, spans, blocks, first_line
+        return list(blocks)
+
+
+_STEP = 4096
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix (compared a page at a time: fast in C)."""
+    limit = min(len(a), len(b))
+    i = 0
+    while i + _STEP <= limit and a[i : i + _STEP] == b[i : i + _STEP]:
+        i += _STEP
+    while i < limit and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str, prefix: int) -> int:
+    """Length of the common suffix not overlapping ``prefix``."""
+    limit = min(len(a), len(b)) - prefix
+    i = 0
+    while (
+        i + _STEP <= limit
+        and a[len(a) - i - _STEP : len(a) - i] == b[len(b) - i - _STEP : len(b) - i]
+    ):
+        i += _STEP
+    while i < limit and a[len(a) - 1 - i] == b[len(b) - 1 - i]:
+        i += 1
+    return i
+
+
+def _first_line(body: str, start: int, end: int) -> str:
+    newline = body.find("\n", start, end)
+    return body[start : newline if newline >= 0 else end]
 
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" \t"))
 
 
-def split_blocks(body: str, first_line: int = 1) -> list[SourceBlock]:
-    """Cut ``body`` (``\\n`` newlines) whose first line is file line
-    ``first_line`` into blocks."""
-    lines = body.split("\n")
-    chunks: list[tuple[int, list[str]]] = []
-    current: list[str] = []
-    start = 0
-    fence: str | None = None
-    liquid_depth = 0
-    in_raw = False
-    html_tag: str | None = None
-    html_depth = 0
-    in_comment = False
-
-    for index, line in enumerate(lines):
-        if not current:
-            if _is_blank(line):
-                continue
-            start = index
-        current.append(line)
-
-        if fence is not None:
-            stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-                fence = None
-        elif liquid_depth == 0 and html_tag is None and not in_comment and _FENCE.match(line):
-            fence = _FENCE.match(line).group(1)  # type: ignore[union-attr]
-        else:
-            liquid_depth, in_raw = _liquid_depth(line, liquid_depth, in_raw)
-            if in_comment:
-                in_comment = "-->" not in line
-            elif len(current) == 1 and line.lstrip().startswith("<!--") and "-->" not in line:
-                in_comment = True
-            if html_tag is None and len(current) == 1:
-                match = _HTML_OPEN.match(line)
-                if match is not None and match.group(1).lower() not in _HTML_VOID:
-                    html_tag = match.group(1).lower()
-                    html_depth = 0
-            if html_tag is not None:
-                html_depth += len(re.findall(rf"<{html_tag}(?=[\s>/])", line, re.I))
-                html_depth -= len(re.findall(rf"</{html_tag}\s*>", line, re.I))
-                if html_depth <= 0:
-                    html_tag = None
-
-        next_blank = index + 1 >= len(lines) or _is_blank(lines[index + 1])
-        if (
-            next_blank
-            and fence is None
-            and liquid_depth == 0
-            and html_tag is None
-            and not in_comment
-        ):
-            chunks.append((start, current))
-            current = []
-    if current:
-        chunks.append((start, current))
-    return _merge(chunks, lines, first_line)
-
-
-def _liquid_depth(line: str, depth: int, in_raw: bool) -> tuple[int, bool]:
-    """Track Liquid block tags open at the end of ``line``."""
-    for tag in _LIQUID_TAG.finditer(line):
-        end, name = tag.group(1), tag.group(2)
-        if in_raw:
-            if end and name == "raw":
-                in_raw = False
-                depth -= 1
-            continue
-        if name in _LIQUID_BLOCKS:
-            depth += -1 if end else 1
-            in_raw = name == "raw" and not end
-    return max(depth, 0), in_raw
-
-
-def _kind(first: str, chunk: list[str]) -> BlockKind:
+def _kind(first: str, text: str) -> BlockKind:
     if _FOOTNOTE_DEF.match(first):
         return "footnote"
-    if all(_DEFINITION.match(line) or _indent(line) > 0 for line in chunk) and _DEFINITION.match(
-        first
+    if _DEFINITION.match(first) and all(
+        _DEFINITION.match(line) or _indent(line) > 0 for line in text.split("\n")
     ):
         return "definitions"
     return "normal"
-
-
-def _merge(
-    chunks: list[tuple[int, list[str]]], lines: list[str], first_line: int
-) -> list[SourceBlock]:
-    """Join chunks a blank line does not really separate: list items,
-    indented continuations, indented code, definition-list definitions."""
-    merged: list[tuple[int, int, BlockKind, bool]] = []  # start, end (exclusive), kind, is_list
-    for start, chunk in chunks:
-        end = start + len(chunk)
-        first = chunk[0]
-        kind = _kind(first, chunk)
-        is_list = _LIST_ITEM.match(first) is not None
-        if merged:
-            p_start, p_end, p_kind, p_list = merged[-1]
-            indented = _indent(first) >= 2
-            joins = (
-                (p_list and (is_list or indented))
-                or (p_kind == "footnote" and indented)
-                or (indented and _indent(first) >= 4 and _all_indented(lines, p_start, p_end))
-                or (_DEF_LIST.match(first) is not None and p_kind == "normal")
-            )
-            if joins and kind == "normal":
-                merged[-1] = (p_start, end, p_kind, p_list)
-                continue
-        merged.append((start, end, kind, is_list))
-    return [
-        SourceBlock("\n".join(lines[start:end]).rstrip("\n"), first_line + start, kind)
-        for start, end, kind, _ in merged
-    ]
-
-
-def _all_indented(lines: list[str], start: int, end: int) -> bool:
-    return all(_is_blank(line) or _indent(line) >= 4 for line in lines[start:end])

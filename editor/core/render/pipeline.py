@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from editor.core.render.blocks import SourceBlock, split_blocks
+from editor.core.render.blocks import SourceBlock, Splitter
 from editor.core.render.markdown_stage import RenderState, build_markdown
 from editor.core.render.sanitize import sanitize
 from editor.core.render.types import Block, Diagnostic, RenderResult
@@ -63,6 +63,7 @@ class Pipeline:
         self._clean = clean
         self._liquid = _make_liquid(context, self._md) if liquid else None
         self._cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+        self._splitter = Splitter()
         kramdown = self._config.get("kramdown")
         first = kramdown.get("footnote_nr", 1) if isinstance(kramdown, Mapping) else 1
         self._footnote_start = first if isinstance(first, int) else 1
@@ -74,7 +75,7 @@ class Pipeline:
     ) -> RenderResult:
         """Render ``body`` whose first line is file line ``first_line``."""
         page = page or {}
-        blocks = split_blocks(body, first_line)
+        blocks = self._splitter.split(body, first_line)
         normal = [b for b in blocks if b.kind == "normal"]
         definitions = "\n".join(b.text for b in blocks if b.kind == "definitions")
         footnotes = _footnote_defs(b for b in blocks if b.kind == "footnote")
