@@ -57,11 +57,14 @@ def highlight_code(code: str, lang: str | None, default_lang: str = "plaintext")
         lexer = get_lexer_by_name(name) if name not in ("plaintext", "text", "plain") else None
     except ClassNotFound:
         lexer = None
+    css_lang = html.escape(name, quote=True)
     if lexer is None:
         body = html.escape(code, quote=False)
+        if name not in ("plaintext", "text", "plain"):
+            # Rouge has no lexer for it: kramdown writes a bare code block.
+            return f'<pre><code class="language-{css_lang}">{body}</code></pre>'
     else:
         body = pygments_highlight(code, lexer, _formatter)
-    css_lang = html.escape(name, quote=True)
     return (
         f'<div class="language-{css_lang} highlighter-rouge"><div class="highlight">'
         f'<pre class="highlight"><code>{body}</code></pre></div></div>'
@@ -233,17 +236,25 @@ def header_id(text: str) -> str:
 
 
 class _FootnoteRefProcessor(InlineProcessor):
-    def __init__(
-        self, pattern: str, md: markdown.Markdown, numbers: Callable[[], Mapping[str, int]]
-    ) -> None:
+    def __init__(self, pattern: str, md: markdown.Markdown, state: RenderState) -> None:
         super().__init__(pattern, md)
-        self._numbers = numbers
+        self.md_state = state
+
+    def _numbers(self) -> Mapping[str, int]:
+        return self.md_state.footnotes
 
     def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element | None, int, int]:  # type: ignore[override]
-        number = self._numbers().get(m.group(1))
+        label = m.group(1)
+        number = self._numbers().get(label)
         if number is None:
             return None, m.start(0), m.end(0)
-        sup = etree.Element("sup", {"id": f"fnref:{m.group(1)}", "role": "doc-noteref"})
+        # kramdown gives the second and later references to one footnote
+        # the ids fnref:x:1, fnref:x:2, ...
+        seen = self.md_state.footnote_seen
+        count = seen.get(label, 0)
+        seen[label] = count + 1
+        ref_id = f"fnref:{label}" + (f":{count}" if count else "")
+        sup = etree.Element("sup", {"id": ref_id, "role": "doc-noteref"})
         link = etree.SubElement(
             sup, "a", {"href": f"#fn:{m.group(1)}", "class": "footnote", "rel": "footnote"}
         )
@@ -269,7 +280,7 @@ class KramdownExtension(Extension):
         )
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "gfm_header_ids", 4)
         md.inlinePatterns.register(
-            _FootnoteRefProcessor(_FOOTNOTE_REF, md, lambda: self.state.footnotes),
+            _FootnoteRefProcessor(_FOOTNOTE_REF, md, self.state),
             "kramdown_fnref",
             175,
         )
@@ -281,6 +292,8 @@ class RenderState:
     def __init__(self) -> None:
         self.default_lang = "plaintext"
         self.footnotes: Mapping[str, int] = {}
+        #: References to each footnote seen before the text being converted.
+        self.footnote_seen: dict[str, int] = {}
 
 
 def build_markdown(

@@ -79,21 +79,24 @@ class Pipeline:
         normal = [b for b in blocks if b.kind == "normal"]
         definitions = "\n".join(b.text for b in blocks if b.kind == "definitions")
         footnotes = _footnote_defs(b for b in blocks if b.kind == "footnote")
-        numbers = self._footnote_numbers(normal, footnotes)
+        numbers, counts = self._footnote_numbers(normal, footnotes)
         page_sig = _signature(page)
 
         assigns: dict[str, Any] = {}
         out: list[Block] = []
         diagnostics: list[Diagnostic] = []
         seen: dict[str, int] = {}
+        seen_refs: dict[str, int] = {}
         for block in normal:
-            rendered = self._block(block, page, page_sig, assigns, definitions, numbers)
+            rendered = self._block(block, page, page_sig, assigns, definitions, numbers, seen_refs)
             if rendered.assigns is not None:
                 assigns = rendered.assigns
             diagnostics.extend(rendered.diagnostics)
             out.append(_block(rendered.html, block.line, seen))
         if numbers:
-            section = self._footnote_section(footnotes, numbers, page, page_sig, definitions)
+            section = self._footnote_section(
+                footnotes, numbers, counts, page, page_sig, definitions
+            )
             out.append(_block(section, min(footnotes[label][1] for label in numbers), seen))
         self._trim_cache()
         return RenderResult(_unique_header_ids(out), tuple(diagnostics))
@@ -111,20 +114,27 @@ class Pipeline:
         assigns: dict[str, Any],
         definitions: str,
         numbers: Mapping[str, int],
+        seen_refs: dict[str, int],
     ) -> _Rendered:
+        """Render one block (cached); ``seen_refs`` counts footnote
+        references before it and is advanced past its own."""
         text = block.text
+        refs = (
+            [label for label in _FOOTNOTE_REF.findall(text) if label in numbers]
+            if "[^" in text
+            else []
+        )
+        before = {label: seen_refs.get(label, 0) for label in refs}
+        for label in refs:
+            seen_refs[label] = seen_refs.get(label, 0) + 1
         liquid = self._liquid is not None and _HAS_LIQUID.search(text) is not None
-        refs = "[" in text
+        links = "[" in text
         key = (
             text,
             block.line if liquid else None,  # diagnostics carry the line
             (page_sig, _signature(assigns)) if liquid else None,
-            definitions if refs else None,
-            tuple(
-                (label, numbers[label]) for label in _FOOTNOTE_REF.findall(text) if label in numbers
-            )
-            if refs
-            else None,
+            definitions if links else None,
+            tuple((label, numbers[label], before[label]) for label in refs) if refs else None,
         )
         cached = self._cache.get(key)
         if cached is not None:
@@ -135,8 +145,9 @@ class Pipeline:
             block.line,
             page,
             assigns if liquid else None,
-            definitions if refs else "",
+            definitions if links else "",
             numbers,
+            before,
         )
         self._cache[key] = rendered
         return rendered
@@ -149,6 +160,7 @@ class Pipeline:
         assigns: dict[str, Any] | None,
         definitions: str,
         numbers: Mapping[str, int],
+        seen_before: Mapping[str, int],
     ) -> _Rendered:
         md = self._md
         md.reset()
@@ -161,6 +173,7 @@ class Pipeline:
                 if _STATE_TAGS.search(text) is None:
                     assigns_out = dict(result.assigns)
             self._state.footnotes = numbers
+            self._state.footnote_seen = dict(seen_before)
             source = text + ("\n\n" + definitions if definitions else "")
             converted = md.convert(source)
         except RecursionError:
@@ -182,20 +195,28 @@ class Pipeline:
 
     def _footnote_numbers(
         self, blocks: list[SourceBlock], footnotes: Mapping[str, tuple[str, int]]
-    ) -> dict[str, int]:
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Footnote numbers in order of first reference, and how often each
+        is referenced."""
         numbers: dict[str, int] = {}
+        counts: dict[str, int] = {}
         if not footnotes:
-            return numbers
+            return numbers, counts
         for block in blocks:
+            if "[^" not in block.text:
+                continue
             for label in _FOOTNOTE_REF.findall(block.text):
-                if label in footnotes and label not in numbers:
-                    numbers[label] = len(numbers) + self._footnote_start
-        return numbers
+                if label in footnotes:
+                    if label not in numbers:
+                        numbers[label] = len(numbers) + self._footnote_start
+                    counts[label] = counts.get(label, 0) + 1
+        return numbers, counts
 
     def _footnote_section(
         self,
         footnotes: Mapping[str, tuple[str, int]],
         numbers: Mapping[str, int],
+        counts: Mapping[str, int],
         page: Mapping[str, Any],
         page_sig: str,
         definitions: str,
@@ -204,18 +225,21 @@ class Pipeline:
         for label in sorted(numbers, key=numbers.__getitem__):
             text, line = footnotes[label]
             rendered = self._block(
-                SourceBlock(text, line), page, page_sig, {}, definitions, numbers
+                SourceBlock(text, line), page, page_sig, {}, definitions, numbers, {}
             )
-            backlink = (
-                f'&nbsp;<a href="#fnref:{html.escape(label, quote=True)}" class="reversefootnote" '
-                f'role="doc-backlink">&#8617;</a>'
+            name = html.escape(label, quote=True)
+            backlink = "&nbsp;" + " ".join(
+                f'<a href="#fnref:{name}{f":{i}" if i else ""}" class="reversefootnote" '
+                f'role="doc-backlink">&#8617;{f"<sup>{i + 1}</sup>" if i else ""}</a>'
+                for i in range(max(1, counts.get(label, 1)))
             )
             body = rendered.html
             body = body[:-4] + backlink + "</p>" if body.endswith("</p>") else body + backlink
             items.append(
                 f'<li id="fn:{html.escape(label, quote=True)}" role="doc-endnote">{body}</li>'
             )
-        return f'<div class="footnotes" role="doc-endnotes"><ol>{"".join(items)}</ol></div>'
+        listing = "\n".join(items)
+        return f'<div class="footnotes" role="doc-endnotes">\n<ol>\n{listing}\n</ol>\n</div>'
 
     def _trim_cache(self) -> None:
         while len(self._cache) > self.CACHE_SIZE:
@@ -234,16 +258,21 @@ def _make_liquid(context: Any | None, md: Any) -> Any | None:
 
 
 def _footnote_defs(blocks: Any) -> dict[str, tuple[str, int]]:
+    """label -> (Markdown text, file line) of every footnote definition; a
+    block may hold several, one after the other."""
     defs: dict[str, tuple[str, int]] = {}
     for block in blocks:
-        match = _FOOTNOTE_LABEL.match(block.text)
-        if match is None:
-            continue
-        lines = block.text[match.end() :].split("\n")
-        body = [lines[0]] + [
-            line[4:] if line.startswith("    ") else line.lstrip(" \t") for line in lines[1:]
-        ]
-        defs.setdefault(match.group(1), ("\n".join(body), block.line))
+        label: str | None = None
+        body: list[str] = []
+        start = block.line
+        for offset, line in enumerate([*block.text.split("\n"), "[^\x00]:"]):
+            match = _FOOTNOTE_LABEL.match(line)
+            if match is None:
+                body.append(line[4:] if line.startswith("    ") else line.lstrip(" \t"))
+                continue
+            if label is not None:
+                defs.setdefault(label, ("\n".join(body), start))
+            label, body, start = match.group(1), [line[match.end() :]], block.line + offset
     return defs
 
 

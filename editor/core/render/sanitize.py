@@ -62,7 +62,11 @@ def _embed_card(match: re.Match[str]) -> str:
     attrs = match.group("attrs") or match.group("attrs2") or ""
     found = _SRC.search(attrs)
     url = html.unescape(next((g for g in found.groups() if g), "")) if found else ""
-    host = urlsplit(url if "//" in url else "//" + url).hostname or "an unknown source"
+    scheme = urlsplit(url).scheme.lower()
+    parts = urlsplit(url if scheme or url.startswith("//") else "//" + url)
+    if scheme not in ("", "http", "https") or not parts.hostname:
+        return '<div class="galley-embed"><strong>Embedded content (blocked)</strong></div>'
+    host = parts.hostname
     return (
         '<div class="galley-embed">'
         f"<strong>Embedded content from {html.escape(host)}</strong><br>"
@@ -70,7 +74,14 @@ def _embed_card(match: re.Match[str]) -> str:
     )
 
 
-def _data_urls_are_images(tag: str, attribute: str, value: str) -> str | None:
+_STYLE_HOSTILE = re.compile(r"url\s*\(|expression\s*\(|javascript:|@import|behavior\s*:", re.I)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    # Inline styles stay (articles use them) but may not load anything:
+    # url(...) would fetch from the network, expression() is old-IE script.
+    if attribute == "style":
+        return None if _STYLE_HOSTILE.search(value) else value
     # data: is for inline images only; a data: link could carry a page.
     if value.lstrip().lower().startswith("data:"):
         if tag in ("img", "source") and value.lstrip().lower().startswith("data:image/"):
@@ -97,7 +108,7 @@ def sanitize(fragment: str) -> str:
             "frameset",
         },
         attributes=_ATTRIBUTES,
-        attribute_filter=_data_urls_are_images,
+        attribute_filter=_filter_attribute,
         strip_comments=True,
         link_rel=None,
         url_schemes=set(_SCHEMES),
