@@ -19,6 +19,7 @@ match what Jekyll 4 publishes with its default ``kramdown`` settings
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -32,6 +33,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -48,15 +50,24 @@ _NON_WORD = re.compile(r"[^\w\- \t]")
 _formatter = HtmlFormatter(nowrap=True)
 
 
+@functools.lru_cache(maxsize=256)
+def _lexer(name: str) -> Lexer | None:
+    """Pygments' lexer for a language name (None: plain text or unknown).
+    Looking one up scans Pygments' registry; posts repeat a few names."""
+    if name in ("plaintext", "text", "plain"):
+        return None
+    try:
+        return get_lexer_by_name(name)
+    except ClassNotFound:
+        return None
+
+
 def highlight_code(code: str, lang: str | None, default_lang: str = "plaintext") -> str:
     """Return code highlighted inside Jekyll's (Rouge's) block wrappers."""
     if not code.endswith("\n"):
         code += "\n"
     name = (lang or default_lang or "plaintext").strip().lower()
-    try:
-        lexer = get_lexer_by_name(name) if name not in ("plaintext", "text", "plain") else None
-    except ClassNotFound:
-        lexer = None
+    lexer = _lexer(name)
     css_lang = html.escape(name, quote=True)
     if lexer is None:
         body = html.escape(code, quote=False)
@@ -262,6 +273,32 @@ class _FootnoteRefProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
+# Anything an inline pattern (emphasis, links, code, HTML, entities, escapes,
+# line breaks, smart punctuation, footnote references) could start with.
+_INLINE_SPECIAL = re.compile(r"""[\\`*_\[\]!<>&"'^~=]|--|\.\.\.| {2}\n""")
+
+
+class _PlainTextTreeprocessor(Treeprocessor):
+    """Marks text that no inline pattern can match as atomic, so the inline
+    processor skips it. Python-Markdown otherwise runs every pattern over
+    every piece of text: most of a cold render of plain Chinese prose.
+    Not used while abbreviations are defined (any word could match)."""
+
+    def run(self, root: etree.Element) -> None:
+        abbr = self.md.treeprocessors["abbr"] if "abbr" in self.md.treeprocessors else None
+        if getattr(abbr, "abbrs", None):
+            return  # abbreviations skip atomic text, and any word may be one
+        search = _INLINE_SPECIAL.search
+        atomic = markdown.util.AtomicString
+        for element in root.iter():
+            text = element.text
+            if text and not isinstance(text, atomic) and search(text) is None:
+                element.text = atomic(text)
+            tail = element.tail
+            if tail and not isinstance(tail, atomic) and search(tail) is None:
+                element.tail = atomic(tail)
+
+
 class KramdownExtension(Extension):
     """Registers the kramdown-like steps on a Markdown instance."""
 
@@ -279,6 +316,7 @@ class KramdownExtension(Extension):
             _IndentedCodeTreeprocessor(md, lambda: self.state.default_lang), "jekyll_code", 31
         )
         md.treeprocessors.register(_HeaderIdTreeprocessor(md), "gfm_header_ids", 4)
+        md.treeprocessors.register(_PlainTextTreeprocessor(md), "plain_text", 21)
         md.inlinePatterns.register(
             _FootnoteRefProcessor(_FOOTNOTE_REF, md, self.state),
             "kramdown_fnref",

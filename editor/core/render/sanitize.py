@@ -90,27 +90,38 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+_cleaner: nh3.Cleaner | None = None
+
+
+def _get_cleaner() -> nh3.Cleaner:
+    # Building the cleaner once makes each call several times cheaper than
+    # nh3.clean with the same options.
+    global _cleaner
+    if _cleaner is None:
+        _cleaner = nh3.Cleaner(
+            tags=set(_TAGS),
+            clean_content_tags={
+                "script",
+                "style",
+                "template",
+                "noscript",
+                "iframe",
+                "object",
+                "frame",
+                "frameset",
+            },  # fmt: skip
+            attributes=_ATTRIBUTES,
+            attribute_filter=_filter_attribute,
+            strip_comments=True,
+            link_rel=None,
+            url_schemes=set(_SCHEMES),
+            generic_attribute_prefixes={"data-"},
+        )
+    return _cleaner
+
+
 def sanitize(fragment: str) -> str:
     """Return ``fragment`` safe to show: nothing in it can run or navigate
     anywhere but http(s)/mailto/tel and the site's own files."""
     fragment = _IFRAME.sub(_embed_card, fragment)
-    return nh3.clean(
-        fragment,
-        tags=set(_TAGS),
-        clean_content_tags={
-            "script",
-            "style",
-            "template",
-            "noscript",
-            "iframe",
-            "object",
-            "frame",
-            "frameset",
-        },
-        attributes=_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
-        strip_comments=True,
-        link_rel=None,
-        url_schemes=set(_SCHEMES),
-        generic_attribute_prefixes={"data-"},
-    )
+    return _get_cleaner().clean(fragment)
