@@ -285,8 +285,8 @@ class _PlainTextTreeprocessor(Treeprocessor):
     Not used while abbreviations are defined (any word could match)."""
 
     def run(self, root: etree.Element) -> None:
-        abbr = self.md.treeprocessors["abbr"] if "abbr" in self.md.treeprocessors else None
-        if getattr(abbr, "abbrs", None):
+        registry = self.md.treeprocessors
+        if "abbr" in registry and getattr(registry["abbr"], "abbrs", None):
             return  # abbreviations skip atomic text, and any word may be one
         search = _INLINE_SPECIAL.search
         atomic = markdown.util.AtomicString

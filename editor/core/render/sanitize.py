@@ -90,6 +90,10 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Removed together with everything inside them.
+_DROP_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "noscript", "iframe", "object", "frame", "frameset"}
+)
 _cleaner: nh3.Cleaner | None = None
 
 
@@ -100,16 +104,7 @@ def _get_cleaner() -> nh3.Cleaner:
     if _cleaner is None:
         _cleaner = nh3.Cleaner(
             tags=set(_TAGS),
-            clean_content_tags={
-                "script",
-                "style",
-                "template",
-                "noscript",
-                "iframe",
-                "object",
-                "frame",
-                "frameset",
-            },  # fmt: skip
+            clean_content_tags=set(_DROP_WITH_CONTENT),
             attributes=_ATTRIBUTES,
             attribute_filter=_filter_attribute,
             strip_comments=True,
