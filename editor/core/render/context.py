@@ -41,6 +41,11 @@ from editor.core.split import split
 DATE_FILENAME = re.compile(r"^(?:.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)$")
 DATELESS_FILENAME = re.compile(r"^(?:.+/)*(.*)(\.[^.]+)$")
 _POST_NAME = re.compile(r"^(.+/)*(\d+-\d+-\d+)-(.*)$")
+# Psych's (YAML 1.1) timestamp with a time of day.
+_PSYCH_TIME = re.compile(
+    r"-?\d{4}-\d{1,2}-\d{1,2}(?:[Tt]|\s+)\d{1,2}:\d\d:\d\d(?:\.\d*)?"
+    r"(?:\s*(?:Z|[-+]\d{1,2}:?(?:\d\d)?))?"
+)
 
 # The parts of Jekyll's Configuration::DEFAULTS a template can see.
 JEKYLL_DEFAULTS: dict[str, Any] = {
@@ -367,6 +372,7 @@ class SiteContext:
         self._by_path: dict[Path, PostSummary] = {}
         self._drops: dict[Path, DocumentDrop] = {}
         self._site_vars: dict[str, Any] | None = None
+        self._loading = False
         self._sorted: dict[str, list[PostSummary]] = {}
         self._markdown_exts = {
             "." + ext.strip().lower()
@@ -402,10 +408,14 @@ class SiteContext:
     def _read_documents(self) -> None:
         assert self.site is not None
         summaries: list[PostSummary] = []
-        for path in self.site.posts():
-            summary = self._read_summary(path)
-            if summary is not None:
-                summaries.append(summary)
+        self._loading = True
+        try:
+            for path in self.site.posts():
+                summary = self._read_summary(path)
+                if summary is not None:
+                    summaries.append(summary)
+        finally:
+            self._loading = False
         self.documents = tuple(summaries)
         self._by_path = {s.path: s for s in summaries}
 
@@ -503,7 +513,7 @@ class SiteContext:
             scope = scope if isinstance(scope, Mapping) else {}
             if not self._scope_applies(scope, relative_path, kind):
                 continue
-            values = dict(entry["values"])
+            values = self._yaml_times(_plain(entry["values"]))
             if _has_precedence(old_scope, scope):
                 result = deep_merge(result, values)
                 old_scope = scope
@@ -542,10 +552,33 @@ class SiteContext:
         matching defaults, plus ``url``, ``date``, ``id``, ``path``,
         ``slug``, ``categories``/``tags`` as lists, ``collection``..."""
         where = self._where(path)
-        front = _plain(fields) if isinstance(fields, Mapping) else {}
+        front = self._yaml_times(_plain(fields)) if isinstance(fields, Mapping) else {}
         if where.kind == "page":
             return self._page_vars(front, where, path)
-        return self._document_vars(front, where, path)
+        data = self._document_vars(front, where, path)
+        summary = self.summary_for(path) if path is not None and not self._loading else None
+        if summary is not None:
+            data["next"] = self.neighbour(summary, 1)
+            data["previous"] = self.neighbour(summary, -1)
+        return data
+
+    def _yaml_times(self, value: Any) -> Any:
+        """Times as Jekyll's YAML reader (Psych) gives them: a time written
+        without an offset is UTC (shown in the site's zone), one with an
+        offset keeps it; ``+0800``-style offsets, which ruamel leaves as
+        text, are times too."""
+        if isinstance(value, dict):
+            return {k: self._yaml_times(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._yaml_times(v) for v in value]
+        if isinstance(value, str) and _PSYCH_TIME.fullmatch(value):
+            parsed = fm_fields.parse_date(value)
+            value = parsed.value if parsed is not None else value
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                return as_jekyll_time(value.replace(tzinfo=dt.UTC).astimezone(self.timezone))
+            return as_jekyll_time(value)
+        return value
 
     def _output_ext(self, ext: str, permalink: object) -> str:
         forced = permalinks.permalink_ext(permalink)
@@ -775,13 +808,15 @@ class SiteContext:
         posts = [self.drop(s) for s in self.posts()]
         site["posts"] = posts
         site["related_posts"] = posts[:10]
+        # Jekyll builds these walking the posts oldest first (which sets the
+        # order of the keys), then lists each one's posts newest first.
         tags: dict[str, list[DocumentDrop]] = {}
         categories: dict[str, list[DocumentDrop]] = {}
-        for drop in posts:
+        for drop in reversed(posts):
             for tag in drop.summary.data.get("tags") or ():
-                tags.setdefault(str(tag), []).append(drop)
+                tags.setdefault(str(tag), []).insert(0, drop)
             for category in drop.summary.data.get("categories") or ():
-                categories.setdefault(str(category), []).append(drop)
+                categories.setdefault(str(category), []).insert(0, drop)
         site["tags"] = tags
         site["categories"] = categories
         site["pages"] = []

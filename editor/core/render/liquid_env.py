@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import html
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -199,7 +200,7 @@ def tag_span(token: Token) -> tuple[int, int]:
     return start, (end + 2 if end >= 0 else len(source))
 
 
-class UnknownFilterHit(UnknownFilterError):
+class UnknownFilterHitError(UnknownFilterError):
     """An unknown filter inside ``{{ }}``: the output shows a placeholder.
 
     ``name`` is the filter's name."""
@@ -219,7 +220,7 @@ class JekyllContext(RenderContext):
             return super().filter(name, token)
         state = current_state()
         if state is not None and state.in_output:
-            raise UnknownFilterHit(name, token)
+            raise UnknownFilterHitError(name, token)
         if state is not None:
             state.report(
                 f"unknown Liquid filter '{name}' (from a Jekyll plugin?); the value is used unfiltered",
@@ -353,6 +354,24 @@ def _message(err: LiquidError) -> str:
     return text.splitlines()[0] if text else type(err).__name__
 
 
+_NAME_IN_TAG = re.compile(r"\{%-?\s*(\w+)")
+
+
+def _explain(err: LiquidError, literal: str) -> str:
+    """A message saying which tag is wrong, in the author's terms."""
+    message = _message(err)
+    opened = _NAME_IN_TAG.match(literal)
+    name = opened.group(1) if opened else ""
+    stray = err.token.value if err.token is not None and err.token.kind == TOKEN_TAG else ""
+    if name and message.startswith("expected tag end"):
+        return f"'{{% {name} %}}' is never closed (no '{{% end{name} %}}')"
+    if name and stray and stray != name and message.startswith("unexpected tag"):
+        return f"'{{% {name} %}}' is not closed before '{{% {stray} %}}'"
+    if name == stray and message.startswith("unexpected tag"):
+        return f"'{{% {stray} %}}' without a matching opening tag"
+    return message
+
+
 def _culprit(err: LiquidError, source: str) -> tuple[int, int] | None:
     """The span to keep as literal text for ``err``."""
     token = err.token
@@ -396,7 +415,7 @@ def parse_tolerant(env: JekyllEnvironment, source: str) -> Parsed:
             start, end = span
             line = text.count("\n", 0, start) + 1
             column = start - (text.rfind("\n", 0, start) + 1) + 1
-            problems.append(SyntaxProblem(_message(err), line, column))
+            problems.append(SyntaxProblem(_explain(err, text[start:end]), line, column))
             text = text[:start] + "{% raw %}" + text[start:end] + "{% endraw %}" + text[end:]
         except RecursionError:
             problems.append(SyntaxProblem("the Liquid code is nested too deeply", 1, 1))

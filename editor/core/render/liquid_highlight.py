@@ -45,11 +45,11 @@ def _lexer(lang: str) -> Lexer:
 
 
 def _css_class(ttype: _TokenType) -> str:
-    while ttype not in STANDARD_TYPES:
+    while ttype not in STANDARD_TYPES and ttype.parent is not None:
         ttype = ttype.parent
     if ttype in (Token.Text, Token.Text.Whitespace, Token.Whitespace):
         return ""
-    return STANDARD_TYPES[ttype]
+    return STANDARD_TYPES.get(ttype, "")
 
 
 def _escape(text: str) -> str:

@@ -18,7 +18,11 @@ from typing import Any, TextIO
 
 from liquid import RenderContext
 from liquid.ast import BlockNode, Node
-from liquid.builtin.expressions import FilteredExpression, tokenize
+from liquid.builtin.expressions import (
+    FilteredExpression,
+    TernaryFilteredExpression,
+    tokenize,
+)
 from liquid.builtin.output import Output, OutputNode
 from liquid.exceptions import LiquidError, LiquidSyntaxError
 from liquid.parser import get_parser
@@ -32,7 +36,7 @@ from editor.core.render.liquid_env import (
     STRUCTURAL_TAGS,
     JekyllEnvironment,
     RenderState,
-    UnknownFilterHit,
+    UnknownFilterHitError,
     current_state,
     placeholder,
     render_nodes,
@@ -72,7 +76,7 @@ class JekyllOutputNode(OutputNode):
         state.in_output += 1
         try:
             value = self.expression.evaluate(context)
-        except UnknownFilterHit as hit:
+        except UnknownFilterHitError as hit:
             state.report(
                 f"unknown Liquid filter '{hit.name}' (from a Jekyll plugin?); shown as written",
                 hit.token or self.token,
@@ -251,7 +255,7 @@ class IncludeNode(Node):
         self.params = params
         self.relative = relative
         self._file_template: BoundTemplate | None = None
-        self._values: dict[str, FilteredExpression] = {}
+        self._values: dict[str, FilteredExpression | TernaryFilteredExpression] = {}
         self.blank = False
 
     def _filename(self, context: RenderContext) -> str:
@@ -265,12 +269,11 @@ class IncludeNode(Node):
         return out.getvalue().strip()
 
     def _value(self, context: RenderContext, text: str) -> Any:
-        expression = self._values.get(text)
-        if expression is None:
+        if text not in self._values:
             token = Token(TOKEN_EXPRESSION, text, 0, text)
-            expression = FilteredExpression.parse(context.env, TokenStream(tokenize(text, token)))
-            self._values[text] = expression
-        return expression.evaluate(context)
+            stream = TokenStream(tokenize(text, token))
+            self._values[text] = FilteredExpression.parse(context.env, stream)
+        return self._values[text].evaluate(context)
 
     def _arguments(self, context: RenderContext) -> dict[str, Any]:
         values: dict[str, Any] = {}

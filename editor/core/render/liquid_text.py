@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
 
+from liquid.undefined import is_undefined
+
 # --------------------------------------------------------------------------
 # Times
 
@@ -31,7 +33,11 @@ class JekyllTime(dt.datetime):
     """
 
     def __str__(self) -> str:
-        return ruby_strftime(self, "%Y-%m-%d %H:%M:%S %z")
+        # The hot path of jsonify and sorting: plain fields, no strftime parse.
+        return (
+            f"{self.year:04d}-{self.month:02d}-{self.day:02d} "
+            f"{self.hour:02d}:{self.minute:02d}:{self.second:02d} {_offset(self, 0)}"
+        )
 
 
 def as_jekyll_time(value: dt.datetime) -> JekyllTime:
@@ -74,8 +80,9 @@ def _zone_name(value: dt.datetime) -> str:
     if tz is None:
         return ""
     if isinstance(tz, dt.timezone):
-        # Ruby has no name for a bare offset; Python's would be "UTC+08:00".
-        return "UTC" if value.utcoffset() == dt.timedelta(0) else ""
+        # Ruby has no name for a time with a written offset (Python would say
+        # "UTC+08:00"); only a UTC time ("Z") is called "UTC".
+        return "UTC" if value.tzname() == "Z" else ""
     return value.tzname() or ""
 
 
@@ -213,7 +220,7 @@ def _float_to_s(value: float) -> str:
 
 def ruby_to_s(value: Any) -> str:
     """``value.to_s`` as Ruby would write it (``nil`` is empty)."""
-    if value is None:
+    if value is None or is_undefined(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -259,7 +266,7 @@ def ruby_inspect(value: Any, _depth: int = 0) -> str:
     """``value.inspect`` as Ruby 3.1 writes it: ``{"a"=>[1, nil]}``."""
     if _depth > 50:
         return "[...]"
-    if value is None:
+    if value is None or is_undefined(value):
         return "nil"
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -482,9 +489,13 @@ def html_escape_once(text: str) -> str:
 
 
 def xml_escape(text: str) -> str:
-    """Jekyll's ``xml_escape``: ``& < > "`` (not the apostrophe)."""
+    """Jekyll's ``xml_escape`` (Ruby's ``encode(xml: :attr)``)."""
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
     )
 
 
@@ -572,7 +583,7 @@ def normalize_uri(uri: str) -> str:
             host = host.lower()
         netloc = (userinfo + "@" if userinfo else "") + host + (":" + port if port else "")
     path = _normalize_component(parts.path, _PCHAR + "/")
-    if scheme or netloc:
+    if scheme or netloc or path.startswith("/"):
         path = _remove_dot_segments(path) or ("/" if netloc else "")
     query = _normalize_component(parts.query, _PCHAR + "/?") if parts.query else parts.query
     fragment = (
