@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
 from xml.etree import ElementTree as etree  # noqa: N813  (the name Python-Markdown uses)
@@ -122,6 +123,29 @@ class _FencePreprocessor(Preprocessor):
             out.extend([match.group("indent") + placeholder, ""])
             i = j + 1
         return out
+
+
+class _RawHtmlPreprocessor(Preprocessor):
+    """Puts HTML made before Markdown (Liquid's ``highlight``, placeholders
+    for unknown tags) into Python-Markdown's stash, so Markdown leaves it
+    alone. Liquid cannot store it there itself: Python-Markdown strips the
+    stash's marker characters from its input."""
+
+    def __init__(self, md: markdown.Markdown, state: RenderState) -> None:
+        super().__init__(md)
+        self.md_state = state
+
+    def run(self, lines: list[str]) -> list[str]:
+        pending = self.md_state.raw_html
+        if not pending:
+            return lines
+        token = self.md_state.raw_token
+
+        def stash(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return self.md.htmlStash.store(pending[index]) if index < len(pending) else ""
+
+        return [token.sub(stash, line) if "\ue000" in line else line for line in lines]
 
 
 class _ParagraphEndPreprocessor(Preprocessor):
@@ -307,6 +331,7 @@ class KramdownExtension(Extension):
         self.state = state
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(_RawHtmlPreprocessor(md, self.state), "galley_raw_html", 29.5)
         md.preprocessors.register(_ParagraphEndPreprocessor(md), "gfm_paragraph_end", 29)
         md.preprocessors.register(_ListIndentPreprocessor(md), "kramdown_list_indent", 27)
         md.preprocessors.register(
@@ -332,6 +357,17 @@ class RenderState:
         self.footnotes: Mapping[str, int] = {}
         #: References to each footnote seen before the text being converted.
         self.footnote_seen: dict[str, int] = {}
+        #: HTML made before Markdown for the text being converted; the text
+        #: holds ``raw_placeholder(i)`` where entry i belongs.
+        self.raw_html: list[str] = []
+        nonce = secrets.token_hex(4)
+        self._raw_prefix = f"\ue000{nonce}:"
+        self.raw_token = re.compile(re.escape(self._raw_prefix) + r"(\d+)\ue001")
+
+    def raw_placeholder(self, fragment: str) -> str:
+        """Keep ``fragment`` for the stash; return the text standing for it."""
+        self.raw_html.append(fragment)
+        return f"{self._raw_prefix}{len(self.raw_html) - 1}\ue001"
 
 
 def build_markdown(

@@ -61,7 +61,7 @@ class Pipeline:
         self._state = RenderState()
         self._md = build_markdown(self._state, self._config)
         self._clean = clean
-        self._liquid = _make_liquid(context, self._md) if liquid else None
+        self._liquid = _make_liquid(context, self._state) if liquid else None
         self._cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
         self._splitter = Splitter()
         kramdown = self._config.get("kramdown")
@@ -164,6 +164,7 @@ class Pipeline:
     ) -> _Rendered:
         md = self._md
         md.reset()
+        self._state.raw_html = []
         diagnostics: tuple[Diagnostic, ...] = ()
         assigns_out = None
         try:
@@ -246,7 +247,7 @@ class Pipeline:
             self._cache.popitem(last=False)
 
 
-def _make_liquid(context: Any | None, md: Any) -> Any | None:
+def _make_liquid(context: Any | None, state: RenderState) -> Any | None:
     try:
         from editor.core.render.context import SiteContext
         from editor.core.render.liquid import JekyllLiquid
@@ -254,7 +255,7 @@ def _make_liquid(context: Any | None, md: Any) -> Any | None:
         return None
     if context is None:
         context = SiteContext.load(None)
-    return JekyllLiquid(context, raw_html=lambda fragment: md.htmlStash.store(fragment))
+    return JekyllLiquid(context, raw_html=state.raw_placeholder)
 
 
 def _footnote_defs(blocks: Any) -> dict[str, tuple[str, int]]:

@@ -86,3 +86,17 @@ def test_regex_hostile_inputs_return(pipeline: Pipeline, body: str) -> None:
 # Nested brackets make Python-Markdown's link parsing quadratic (20,000 take
 # a minute); such posts are what the worker's time limit is for, see
 # tests/services/test_render_worker.py.
+
+
+def test_an_unknown_liquid_tag_is_a_placeholder_and_a_warning(pipeline: Pipeline) -> None:
+    result = pipeline.render(
+        "before\n\nText {% gist 123 %} and {% youtube abc %}\n\nafter", first_line=5
+    )
+    assert result.html.count("galley-unknown-tag") == 2 and "after" in result.html
+    assert [(d.line, d.severity) for d in result.diagnostics] == [(7, "warning"), (7, "warning")]
+
+
+def test_an_unclosed_liquid_tag_is_shown_as_written_with_an_error(pipeline: Pipeline) -> None:
+    result = pipeline.render("ok\n\n{% if page.x %}\nnever closed\n\nmore", first_line=3)
+    assert "{% if page.x %}" in result.html and "more" in result.html
+    assert any(d.severity == "error" and d.line == 5 for d in result.diagnostics)
