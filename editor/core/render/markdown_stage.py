@@ -148,6 +148,51 @@ class _RawHtmlPreprocessor(Preprocessor):
         return [token.sub(stash, line) if "\ue000" in line else line for line in lines]
 
 
+_IAL_LINE = re.compile(r"^ {0,3}\{:(?!\s*toc\s*\})\s*([^{}]*)\}[ \t]*$")
+_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_OTHER_BLOCK = re.compile(r"^ {0,3}(?:[*+-][ \t]|\d{1,9}[.)][ \t]|>|\||<|\x02|```|~~~|    )")
+
+
+class _BlockIalPreprocessor(Preprocessor):
+    """kramdown block attribute lists (``{: .note #id}``) on their own line
+    apply to the block directly before or after them. Python-Markdown's
+    attr_list only reads them at the end of a block, so move them there:
+    onto a heading's line, to a paragraph's last line. Where Python-Markdown
+    cannot take them (lists, code, tables) they are dropped, as kramdown
+    drops a list standing alone, so they never show as text."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("{:" in line for line in lines):
+            return lines
+        out = list(lines)
+        i = 0
+        while i < len(out):
+            match = _IAL_LINE.match(out[i])
+            if match is None:
+                i += 1
+                continue
+            ial = "{: " + match.group(1).strip() + "}"
+            before = out[i - 1] if i > 0 else ""
+            after = out[i + 1] if i + 1 < len(out) else ""
+            if before.strip() and _ATX.match(before):
+                out[i - 1] = before.rstrip() + " " + ial
+                del out[i]
+                continue
+            if before.strip() and not _OTHER_BLOCK.match(before):
+                i += 1  # after a paragraph: attr_list reads it there
+                continue
+            del out[i]
+            if after.strip() and not before.strip():
+                if _ATX.match(after):
+                    out[i] = after.rstrip() + " " + ial
+                elif not _OTHER_BLOCK.match(after):
+                    end = i
+                    while end + 1 < len(out) and out[end + 1].strip():
+                        end += 1
+                    out.insert(end + 1, ial)
+        return out
+
+
 class _ParagraphEndPreprocessor(Preprocessor):
     """GFM: a list, heading, quote or fence right under a paragraph line
     starts a new block (kramdown's ``paragraph_end`` quirk). Python-Markdown
@@ -159,6 +204,8 @@ class _ParagraphEndPreprocessor(Preprocessor):
         for line in lines:
             if not line.strip():
                 in_paragraph = False
+            elif _IAL_LINE.match(line):
+                pass  # an attribute list belongs to the block, it does not start one
             elif _LIST_OR_BLOCK_START.match(line) and in_paragraph:
                 out.append("")
                 in_paragraph = False
@@ -178,9 +225,7 @@ class _ListIndentPreprocessor(Preprocessor):
     relative indentation of what is inside an item (code, quotes)."""
 
     def run(self, lines: list[str]) -> list[str]:
-        if not any(
-            (m := _LIST_MARKER.match(line)) and 0 < len(m.group("indent")) < 4 for line in lines
-        ):
+        if not any(_LIST_MARKER.match(line) for line in lines):
             return lines
         out: list[str] = []
         stack: list[tuple[int, int]] = []  # (original marker indent, original content column)
@@ -333,6 +378,7 @@ class KramdownExtension(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.register(_RawHtmlPreprocessor(md, self.state), "galley_raw_html", 29.5)
         md.preprocessors.register(_ParagraphEndPreprocessor(md), "gfm_paragraph_end", 29)
+        md.preprocessors.register(_BlockIalPreprocessor(md), "kramdown_block_ial", 27.5)
         md.preprocessors.register(_ListIndentPreprocessor(md), "kramdown_list_indent", 27)
         md.preprocessors.register(
             _FencePreprocessor(md, lambda: self.state.default_lang), "jekyll_fence", 28

@@ -28,6 +28,10 @@ _HAS_LIQUID = re.compile(r"\{[{%]")
 _FOOTNOTE_LABEL = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _HEADER_ID = re.compile(r'(<h[1-6]\b[^>]*\bid=")([^"]*)(")')
+_DEFINITION_LINE = re.compile(
+    r"""^ {0,3}(?:\[[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*"""
+    r"""|\*\[[^\]]+\]:.*)$"""
+)
 _STATE_TAGS = re.compile(r"\{%-?\s*(?:assign|capture|increment|decrement|cycle)\b")
 
 
@@ -77,7 +81,9 @@ class Pipeline:
         page = page or {}
         blocks = self._splitter.split(body, first_line)
         normal = [b for b in blocks if b.kind == "normal"]
-        definitions = "\n".join(b.text for b in blocks if b.kind == "definitions")
+        definitions = self._definitions(
+            "\n".join(b.text for b in blocks if b.kind == "definitions"), page
+        )
         footnotes = _footnote_defs(b for b in blocks if b.kind == "footnote")
         numbers, counts = self._footnote_numbers(normal, footnotes)
         page_sig = _signature(page)
@@ -191,6 +197,24 @@ class Pipeline:
         return _Rendered(
             sanitize(converted) if self._clean else converted, diagnostics, assigns_out
         )
+
+    def _definitions(self, text: str, page: Mapping[str, Any]) -> str:
+        """Link and abbreviation definitions, with their Liquid run (Jekyll
+        runs Liquid over the whole post first: ``[1]: {{ site.url }}/x``).
+        Lines that do not read as definitions are left out, so they can
+        never show up as text in every block they are added to."""
+        if not text:
+            return ""
+        if self._liquid is not None and _HAS_LIQUID.search(text):
+            key = ("definitions", text, _signature(page))
+            cached = self._cache.get(key)
+            if cached is None:
+                self._state.raw_html = []
+                rendered_text = self._liquid.render(text, page, assigns={}).text
+                cached = _Rendered(rendered_text, (), None)
+                self._cache[key] = cached
+            text = cached.html
+        return "\n".join(line for line in text.split("\n") if _DEFINITION_LINE.match(line))
 
     # -- footnotes -----------------------------------------------------------------
 
