@@ -16,7 +16,7 @@ import html
 import re
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from editor.core.render.blocks import SourceBlock, Splitter
@@ -32,14 +32,25 @@ _DEFINITION_LINE = re.compile(
     r"""^ {0,3}(?:\[[^\]]+\]:[ \t]*\S+(?:[ \t]+(?:"[^"]*"|'[^']*'|\([^)]*\)))?[ \t]*"""
     r"""|\*\[[^\]]+\]:.*)$"""
 )
-_STATE_TAGS = re.compile(r"\{%-?\s*(?:assign|capture|increment|decrement|cycle)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _LiquidOut:
+    """A block after Liquid: Markdown text, the HTML fragments its
+    placeholders stand for, what Liquid reported, and the variables after it."""
+
+    text: str
+    fragments: tuple[str, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    assigns: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class _Rendered:
+    """A block's final HTML, or the source shown as text with the error."""
+
     html: str
-    diagnostics: tuple[Diagnostic, ...]
-    assigns: dict[str, Any] | None
+    error: str | None = None
 
 
 class Pipeline:
@@ -67,6 +78,7 @@ class Pipeline:
         self._clean = clean
         self._liquid = _make_liquid(context, self._state) if liquid else None
         self._cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
+        self._liquid_cache: OrderedDict[tuple[Any, ...], _LiquidOut] = OrderedDict()
         self._splitter = Splitter()
         kramdown = self._config.get("kramdown")
         first = kramdown.get("footnote_nr", 1) if isinstance(kramdown, Mapping) else 1
@@ -81,64 +93,98 @@ class Pipeline:
         page = page or {}
         blocks = self._splitter.split(body, first_line)
         normal = [b for b in blocks if b.kind == "normal"]
+        page_sig = _signature(page)
+
+        # Liquid first, over every block in order (Jekyll runs it over the
+        # whole post before Markdown): its output may define links.
+        diagnostics: list[Diagnostic] = []
+        texts: list[_LiquidOut] = []
+        generated: list[str] = []
+        assigns: dict[str, Any] = {}
+        for block in normal:
+            if self._liquid is not None and _HAS_LIQUID.search(block.text) is not None:
+                out = self._liquid_block(block, page, page_sig, assigns)
+                assigns = out.assigns
+                diagnostics.extend(out.diagnostics)
+                if "]:" in out.text:
+                    generated.extend(
+                        line for line in out.text.split("\n") if _DEFINITION_LINE.match(line)
+                    )
+            else:
+                out = _LiquidOut(block.text)
+            texts.append(out)
+
         definitions = self._definitions(
             "\n".join(b.text for b in blocks if b.kind == "definitions"), page
         )
+        if generated:
+            definitions = "\n".join([definitions, *generated]).strip("\n")
         footnotes = _footnote_defs(b for b in blocks if b.kind == "footnote")
-        numbers, counts = self._footnote_numbers(normal, footnotes)
-        page_sig = _signature(page)
+        numbers, counts = self._footnote_numbers([t.text for t in texts], footnotes)
 
-        assigns: dict[str, Any] = {}
-        out: list[Block] = []
-        diagnostics: list[Diagnostic] = []
+        out_blocks: list[Block] = []
         seen: dict[str, int] = {}
         seen_refs: dict[str, int] = {}
-        for block in normal:
-            rendered = self._block(block, page, page_sig, assigns, definitions, numbers, seen_refs)
-            if rendered.assigns is not None:
-                assigns = rendered.assigns
-            diagnostics.extend(rendered.diagnostics)
-            out.append(_block(rendered.html, block.line, seen))
+        for block, text in zip(normal, texts, strict=True):
+            rendered = self._markdown_block(text, definitions, numbers, seen_refs)
+            if rendered.error is not None:
+                diagnostics.append(Diagnostic(rendered.error, block.line, None, "error"))
+            out_blocks.append(_block(rendered.html, block.line, seen))
         if numbers:
-            section = self._footnote_section(
-                footnotes, numbers, counts, page, page_sig, definitions
-            )
-            out.append(_block(section, min(footnotes[label][1] for label in numbers), seen))
+            section = self._footnote_section(footnotes, numbers, counts, definitions)
+            out_blocks.append(_block(section, min(footnotes[label][1] for label in numbers), seen))
         self._trim_cache()
-        return RenderResult(_unique_header_ids(out), tuple(diagnostics))
+        return RenderResult(_unique_header_ids(out_blocks), tuple(diagnostics))
 
     def clear_cache(self) -> None:
         self._cache.clear()
+        self._liquid_cache.clear()
 
     # -- blocks ----------------------------------------------------------------
 
-    def _block(
+    def _liquid_block(
+        self, block: SourceBlock, page: Mapping[str, Any], page_sig: str, assigns: dict[str, Any]
+    ) -> _LiquidOut:
+        """Liquid's output for one block, given the variables set before it."""
+        assert self._liquid is not None
+        key = (block.text, block.line, page_sig, _signature(assigns) if assigns else "")
+        cached = self._liquid_cache.get(key)
+        if cached is not None:
+            self._liquid_cache.move_to_end(key)
+            return cached
+        self._state.raw_html = []
+        result = self._liquid.render(block.text, page, first_line=block.line, assigns=dict(assigns))
+        out = _LiquidOut(
+            result.text,
+            tuple(self._state.raw_html),
+            tuple(result.diagnostics),
+            dict(result.assigns),
+        )
+        self._liquid_cache[key] = out
+        return out
+
+    def _markdown_block(
         self,
-        block: SourceBlock,
-        page: Mapping[str, Any],
-        page_sig: str,
-        assigns: dict[str, Any],
+        text: _LiquidOut,
         definitions: str,
         numbers: Mapping[str, int],
         seen_refs: dict[str, int],
     ) -> _Rendered:
-        """Render one block (cached); ``seen_refs`` counts footnote
-        references before it and is advanced past its own."""
-        text = block.text
+        """Markdown for one block's Liquid output (cached); ``seen_refs``
+        counts footnote references before it and is advanced past its own."""
+        source = text.text
         refs = (
-            [label for label in _FOOTNOTE_REF.findall(text) if label in numbers]
-            if "[^" in text
+            [label for label in _FOOTNOTE_REF.findall(source) if label in numbers]
+            if "[^" in source
             else []
         )
         before = {label: seen_refs.get(label, 0) for label in refs}
         for label in refs:
             seen_refs[label] = seen_refs.get(label, 0) + 1
-        liquid = self._liquid is not None and _HAS_LIQUID.search(text) is not None
-        links = "[" in text
+        links = "[" in source
         key = (
-            text,
-            block.line if liquid else None,  # diagnostics carry the line
-            (page_sig, _signature(assigns)) if liquid else None,
+            source,
+            text.fragments,
             definitions if links else None,
             tuple((label, numbers[label], before[label]) for label in refs) if refs else None,
         )
@@ -146,57 +192,31 @@ class Pipeline:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        rendered = self._convert(
-            text,
-            block.line,
-            page,
-            assigns if liquid else None,
-            definitions if links else "",
-            numbers,
-            before,
-        )
+        rendered = self._convert(text, definitions if links else "", numbers, before)
         self._cache[key] = rendered
         return rendered
 
     def _convert(
         self,
-        text: str,
-        line: int,
-        page: Mapping[str, Any],
-        assigns: dict[str, Any] | None,
+        text: _LiquidOut,
         definitions: str,
         numbers: Mapping[str, int],
         seen_before: Mapping[str, int],
     ) -> _Rendered:
         md = self._md
         md.reset()
-        self._state.raw_html = []
-        diagnostics: tuple[Diagnostic, ...] = ()
-        assigns_out = None
+        self._state.raw_html = list(text.fragments)
+        self._state.footnotes = numbers
+        self._state.footnote_seen = dict(seen_before)
         try:
-            if assigns is not None and self._liquid is not None:
-                result = self._liquid.render(text, page, first_line=line, assigns=dict(assigns))
-                text, diagnostics = result.text, tuple(result.diagnostics)
-                if _STATE_TAGS.search(text) is None:
-                    assigns_out = dict(result.assigns)
-            self._state.footnotes = numbers
-            self._state.footnote_seen = dict(seen_before)
-            source = text + ("\n\n" + definitions if definitions else "")
-            converted = md.convert(source)
+            converted = md.convert(text.text + ("\n\n" + definitions if definitions else ""))
         except RecursionError:
-            return _failed(text, line, "nested too deeply to render", diagnostics)
+            return _failed(text.text, "nested too deeply to render")
         except Exception as exc:  # an extension crash must not blank the preview
-            return _failed(
-                text,
-                line,
-                f"could not render this block ({type(exc).__name__}: {exc})",
-                diagnostics,
-            )
+            return _failed(text.text, f"could not render this block ({type(exc).__name__}: {exc})")
         finally:
             md.reset()
-        return _Rendered(
-            sanitize(converted) if self._clean else converted, diagnostics, assigns_out
-        )
+        return _Rendered(sanitize(converted) if self._clean else converted)
 
     def _definitions(self, text: str, page: Mapping[str, Any]) -> str:
         """Link and abbreviation definitions, with their Liquid run (Jekyll
@@ -207,19 +227,18 @@ class Pipeline:
             return ""
         if self._liquid is not None and _HAS_LIQUID.search(text):
             key = ("definitions", text, _signature(page))
-            cached = self._cache.get(key)
+            cached = self._liquid_cache.get(key)
             if cached is None:
                 self._state.raw_html = []
-                rendered_text = self._liquid.render(text, page, assigns={}).text
-                cached = _Rendered(rendered_text, (), None)
-                self._cache[key] = cached
-            text = cached.html
+                cached = _LiquidOut(self._liquid.render(text, page, assigns={}).text)
+                self._liquid_cache[key] = cached
+            text = cached.text
         return "\n".join(line for line in text.split("\n") if _DEFINITION_LINE.match(line))
 
     # -- footnotes -----------------------------------------------------------------
 
     def _footnote_numbers(
-        self, blocks: list[SourceBlock], footnotes: Mapping[str, tuple[str, int]]
+        self, texts: list[str], footnotes: Mapping[str, tuple[str, int]]
     ) -> tuple[dict[str, int], dict[str, int]]:
         """Footnote numbers in order of first reference, and how often each
         is referenced."""
@@ -227,10 +246,10 @@ class Pipeline:
         counts: dict[str, int] = {}
         if not footnotes:
             return numbers, counts
-        for block in blocks:
-            if "[^" not in block.text:
+        for text in texts:
+            if "[^" not in text:
                 continue
-            for label in _FOOTNOTE_REF.findall(block.text):
+            for label in _FOOTNOTE_REF.findall(text):
                 if label in footnotes:
                     if label not in numbers:
                         numbers[label] = len(numbers) + self._footnote_start
@@ -242,16 +261,13 @@ class Pipeline:
         footnotes: Mapping[str, tuple[str, int]],
         numbers: Mapping[str, int],
         counts: Mapping[str, int],
-        page: Mapping[str, Any],
-        page_sig: str,
         definitions: str,
     ) -> str:
+        """kramdown's footnote section: the referenced notes, in order."""
         items = []
         for label in sorted(numbers, key=numbers.__getitem__):
-            text, line = footnotes[label]
-            rendered = self._block(
-                SourceBlock(text, line), page, page_sig, {}, definitions, numbers, {}
-            )
+            text, _line = footnotes[label]
+            rendered = self._markdown_block(_LiquidOut(text), definitions, numbers, {})
             name = html.escape(label, quote=True)
             backlink = "&nbsp;" + " ".join(
                 f'<a href="#fnref:{name}{f":{i}" if i else ""}" class="reversefootnote" '
@@ -267,8 +283,9 @@ class Pipeline:
         return f'<div class="footnotes" role="doc-endnotes">\n<ol>\n{listing}\n</ol>\n</div>'
 
     def _trim_cache(self) -> None:
-        while len(self._cache) > self.CACHE_SIZE:
-            self._cache.popitem(last=False)
+        for cache in (self._cache, self._liquid_cache):
+            while len(cache) > self.CACHE_SIZE:
+                cache.popitem(last=False)
 
 
 def _make_liquid(context: Any | None, state: RenderState) -> Any | None:
@@ -346,6 +363,6 @@ def _unique_header_ids(blocks: list[Block]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-def _failed(text: str, line: int, message: str, diagnostics: tuple[Diagnostic, ...]) -> _Rendered:
+def _failed(text: str, message: str) -> _Rendered:
     shown = f'<pre class="galley-error">{html.escape(text[:20_000])}</pre>'
-    return _Rendered(shown, (*diagnostics, Diagnostic(message, line, None, "error")), None)
+    return _Rendered(shown, message)
