@@ -311,7 +311,7 @@ def _unstash(md: markdown.Markdown, text: str) -> str:
 
 def header_id(text: str) -> str:
     """The id kramdown's GFM parser gives a header with this text."""
-    result = _NON_WORD.sub("", text.lower())
+    result = _NON_WORD.sub("", html.unescape(text).lower())
     return re.sub(r"[ \t]", "-", result)
 
 
@@ -368,6 +368,79 @@ class _PlainTextTreeprocessor(Treeprocessor):
                 element.tail = atomic(tail)
 
 
+class _LongEllipsisPattern(InlineProcessor):
+    """kramdown turns the first three of four or more dots into an ellipsis;
+    smarty leaves such runs alone."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
+        return "\u2026", m.start(0), m.start(0) + 3
+
+
+class _StrikePattern(InlineProcessor):
+    """GFM strikethrough: ``~~text~~`` to ``<del>``."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]
+        element = etree.Element("del")
+        element.text = m.group(1)
+        return element, m.start(0), m.end(0)
+
+
+_TASK = re.compile(r"^\[([ xX])\][ \t]+")
+
+
+class _TaskListTreeprocessor(Treeprocessor):
+    """GFM task list items (``- [ ] todo``, ``- [x] done``) as kramdown's GFM
+    parser writes them: a disabled checkbox in a ``task-list-item``."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in root.iter():
+            if parent.tag not in ("ul", "ol"):
+                continue
+            found = False
+            for item in parent:
+                holder = (
+                    item[0]
+                    if len(item) and item[0].tag == "p" and not (item.text or "").strip()
+                    else item
+                )
+                match = _TASK.match(holder.text or "")
+                if item.tag != "li" or match is None:
+                    continue
+                found = True
+                box = etree.Element(
+                    "input",
+                    {
+                        "type": "checkbox",
+                        "class": "task-list-item-checkbox",
+                        "disabled": "disabled",
+                    },
+                )
+                if match.group(1) != " ":
+                    box.set("checked", "checked")
+                box.tail = (holder.text or "")[match.end() :]
+                holder.text = ""
+                holder.insert(0, box)
+                item.set("class", "task-list-item")
+            if found:
+                parent.set("class", "task-list")
+
+
+class _HeadingBracesPreprocessor(Preprocessor):
+    """``## get(key) {block}``: kramdown reads only ``{:...}``, ``{#id}`` and
+    ``{.class}`` at the end of a heading as attributes; Python-Markdown's
+    attr_list would take any ``{...}``. Escape the rest so it stays text."""
+
+    _TRAILING = re.compile(r"^( {0,3}#{1,6}[ \t].*?)\{(?![:#.])([^{}]*)\}[ \t]*#*[ \t]*$")
+
+    def run(self, lines: list[str]) -> list[str]:
+        return [
+            self._TRAILING.sub(r"\1&#123;\2&#125;", line)
+            if "{" in line and line.lstrip().startswith("#")
+            else line
+            for line in lines
+        ]
+
+
 class KramdownExtension(Extension):
     """Registers the kramdown-like steps on a Markdown instance."""
 
@@ -380,6 +453,14 @@ class KramdownExtension(Extension):
         md.preprocessors.register(_ParagraphEndPreprocessor(md), "gfm_paragraph_end", 29)
         md.preprocessors.register(_BlockIalPreprocessor(md), "kramdown_block_ial", 27.5)
         md.preprocessors.register(_ListIndentPreprocessor(md), "kramdown_list_indent", 27)
+        md.preprocessors.register(_HeadingBracesPreprocessor(md), "kramdown_heading_braces", 26)
+        md.inlinePatterns.register(_LongEllipsisPattern(r"\.\.\.(?=\.)", md), "long_ellipsis", 66)
+        md.inlinePatterns.register(_StrikePattern(r"~~(?=\S)(.+?)(?<=\S)~~", md), "gfm_strike", 65)
+        md.treeprocessors.register(_TaskListTreeprocessor(md), "gfm_tasks", 19)
+        # kramdown's backslash escapes include these, Python-Markdown's do not.
+        for char in "$:|\"'=<>":
+            if char not in md.ESCAPED_CHARS:
+                md.ESCAPED_CHARS.append(char)
         md.preprocessors.register(
             _FencePreprocessor(md, lambda: self.state.default_lang), "jekyll_fence", 28
         )

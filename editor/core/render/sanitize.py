@@ -20,7 +20,7 @@ _TAGS = frozenset(nh3.ALLOWED_TAGS) | {
     "nav", "picture", "pre", "section", "source", "span", "summary", "sup", "sub", "table",
     "tbody", "td", "tfoot", "th", "thead", "time", "tr", "video", "var", "samp", "abbr",
     "small", "del", "ins", "s", "u", "q", "cite", "dfn", "ruby", "rt", "rp", "bdi", "bdo",
-    "wbr", "center", "font",
+    "wbr", "center", "font", "input",
 }  # fmt: skip
 _GENERIC = {
     "class", "id", "style", "title", "lang", "dir", "role", "align", "width", "height",
@@ -47,6 +47,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "ins": {"cite", "datetime"},
     "font": {"color", "face", "size"},
     "code": {"data-lang"},
+    "input": {"type", "checked", "disabled"},
 }
 _SCHEMES = {"http", "https", "mailto", "tel", "data", "galley-site"}
 _ATTRS = r"""(?:"[^"]*"|'[^']*'|[^'">])*"""
