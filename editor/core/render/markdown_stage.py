@@ -83,6 +83,16 @@ def highlight_code(code: str, lang: str | None, default_lang: str = "plaintext")
     )
 
 
+def _in_list(lines: list[str]) -> bool:
+    """Whether the paragraph that ``lines`` ends with is a list item."""
+    for line in reversed(lines):
+        if not line.strip():
+            return False
+        if _LIST_MARKER.match(line):
+            return True
+    return False
+
+
 class _FencePreprocessor(Preprocessor):
     """Fenced code blocks (``` and ~~~) to highlighted, stashed HTML."""
 
@@ -116,11 +126,16 @@ class _FencePreprocessor(Preprocessor):
             placeholder = self.md.htmlStash.store(
                 highlight_code("\n".join(body), lang, self._default_lang())
             )
+            indent_text = match.group("indent")
             if out and out[-1].strip():
+                # kramdown keeps a fence written right under a list item's
+                # line in that item, even unindented.
+                if not indent_text and _in_list(out):
+                    indent_text = "    "
                 out.append("")
             # Keep the fence's indentation so a fence inside a list item
             # stays in the item.
-            out.extend([match.group("indent") + placeholder, ""])
+            out.extend([indent_text + placeholder, ""])
             i = j + 1
         return out
 
@@ -249,8 +264,8 @@ class _ListIndentPreprocessor(Preprocessor):
                 extra = max(0, indent - stack[-1][1])
                 out.append(" " * (4 * len(stack) + extra) + line.lstrip(" "))
             else:
-                if previous_blank or indent == 0:
-                    stack.clear()
+                if previous_blank:
+                    stack.clear()  # (a line right after an item is a lazy continuation)
                 out.append(line)
             previous_blank = False
         return out
@@ -368,6 +383,14 @@ class _PlainTextTreeprocessor(Treeprocessor):
                 element.tail = atomic(tail)
 
 
+class _RawCodePattern(InlineProcessor):
+    """``<code>...</code>`` written as HTML is raw text to kramdown: no
+    emphasis or typography inside. Stash it whole."""
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]
+        return self.md.htmlStash.store(m.group(0)), m.start(0), m.end(0)
+
+
 class _LongEllipsisPattern(InlineProcessor):
     """kramdown turns the first three of four or more dots into an ellipsis;
     smarty leaves such runs alone."""
@@ -454,6 +477,9 @@ class KramdownExtension(Extension):
         md.preprocessors.register(_BlockIalPreprocessor(md), "kramdown_block_ial", 27.5)
         md.preprocessors.register(_ListIndentPreprocessor(md), "kramdown_list_indent", 27)
         md.preprocessors.register(_HeadingBracesPreprocessor(md), "kramdown_heading_braces", 26)
+        md.inlinePatterns.register(
+            _RawCodePattern(r"<code\b[^>]*>.*?</code\s*>", md), "raw_code_html", 195
+        )
         md.inlinePatterns.register(_LongEllipsisPattern(r"\.\.\.(?=\.)", md), "long_ellipsis", 66)
         md.inlinePatterns.register(_StrikePattern(r"~~(?=\S)(.+?)(?<=\S)~~", md), "gfm_strike", 65)
         md.treeprocessors.register(_TaskListTreeprocessor(md), "gfm_tasks", 19)
