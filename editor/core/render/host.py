@@ -16,6 +16,7 @@ from typing import Any
 
 from editor.core.post import Post
 from editor.core.render.document import SiteRenderer
+from editor.core.render.parallel import ParallelMarkdown
 from editor.core.render.types import Block, Diagnostic
 
 
@@ -51,6 +52,13 @@ class RenderHost:
         self._renderers: dict[str | None, SiteRenderer] = {}
         self._previous: set[str] = set()
 
+    def close(self) -> None:
+        """Stop helper processes."""
+        for renderer in self._renderers.values():
+            if renderer.pipeline.parallel is not None:
+                renderer.pipeline.parallel.close()
+        self._renderers = {}
+
     def forget(self) -> None:
         """Send every block's HTML next time (the window starts afresh)."""
         self._previous = set()
@@ -58,7 +66,13 @@ class RenderHost:
     def handle(self, request: RenderRequest) -> RenderUpdate:
         renderer = self._renderers.get(request.site)
         if renderer is None:
+            self.close()
             renderer = SiteRenderer(Path(request.site) if request.site else None)
+            # Opening a long post converts thousands of blocks: share them
+            # with a helper on the other core (booting while this one works).
+            helper = ParallelMarkdown(renderer.config)
+            helper.warm(wait=False)
+            renderer.pipeline.parallel = helper
             self._renderers = {request.site: renderer}  # one site at a time
         post = Post.from_bytes(request.text.encode("utf-8"), request.path)
         result = renderer.render(post)
@@ -83,6 +97,7 @@ def serve(connection: Connection) -> None:
         except (EOFError, OSError):
             return
         if request is None:
+            host.close()
             return
         try:
             update = host.handle(request)

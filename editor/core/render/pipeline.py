@@ -15,15 +15,18 @@ import hashlib
 import html
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from editor.core.render.blocks import SourceBlock, Splitter
 from editor.core.render.markdown_stage import RenderState, build_markdown
+from editor.core.render.parallel import Job, ParallelMarkdown
 from editor.core.render.sanitize import sanitize
 from editor.core.render.types import Block, Diagnostic, RenderResult
 
+_NO_REFS: list[str] = []
+_NO_NUMBERS: Mapping[str, int] = {}
 _HAS_LIQUID = re.compile(r"\{[{%]")
 _FOOTNOTE_LABEL = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:[ \t]?")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
@@ -47,10 +50,15 @@ class _LiquidOut:
 
 @dataclass(frozen=True, slots=True)
 class _Rendered:
-    """A block's final HTML, or the source shown as text with the error."""
+    """A block's final HTML, or the source shown as text with the error;
+    ``digest`` names the HTML (block ids are made from it)."""
 
     html: str
     error: str | None = None
+    digest: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", _digest(self.html))
 
 
 class Pipeline:
@@ -61,6 +69,8 @@ class Pipeline:
     """
 
     CACHE_SIZE = 20_000
+    #: Below this many blocks to convert, a helper process is not worth it.
+    PARALLEL_MIN = 300
 
     def __init__(
         self,
@@ -80,6 +90,8 @@ class Pipeline:
         self._cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
         self._liquid_cache: OrderedDict[tuple[Any, ...], _LiquidOut] = OrderedDict()
         self._splitter = Splitter()
+        #: A ``parallel.ParallelMarkdown`` to share big renders with (optional).
+        self.parallel: ParallelMarkdown | None = None
         kramdown = self._config.get("kramdown")
         first = kramdown.get("footnote_nr", 1) if isinstance(kramdown, Mapping) else 1
         self._footnote_start = first if isinstance(first, int) else 1
@@ -108,7 +120,9 @@ class Pipeline:
                 diagnostics.extend(out.diagnostics)
                 if "]:" in out.text:
                     generated.extend(
-                        line for line in out.text.split("\n") if _DEFINITION_LINE.match(line)
+                        self._state.raw_token.sub("", line)
+                        for line in out.text.split("\n")
+                        if _DEFINITION_LINE.match(line)
                     )
             else:
                 out = _LiquidOut(block.text)
@@ -122,17 +136,23 @@ class Pipeline:
         footnotes = _footnote_defs(b for b in blocks if b.kind == "footnote")
         numbers, counts = self._footnote_numbers([t.text for t in texts], footnotes)
 
+        seen_refs: dict[str, int] = {}
+        jobs = [self._markdown_job(text, definitions, numbers, seen_refs) for text in texts]
+        self._convert_missing(jobs)
+
         out_blocks: list[Block] = []
         seen: dict[str, int] = {}
-        seen_refs: dict[str, int] = {}
-        for block, text in zip(normal, texts, strict=True):
-            rendered = self._markdown_block(text, definitions, numbers, seen_refs)
+        for block, job in zip(normal, jobs, strict=True):
+            key = job[0]
+            rendered = self._cache[key]
+            self._cache.move_to_end(key)
             if rendered.error is not None:
                 diagnostics.append(Diagnostic(rendered.error, block.line, None, "error"))
-            out_blocks.append(_block(rendered.html, block.line, seen))
+            out_blocks.append(_block(rendered, block.line, seen))
         if numbers:
             section = self._footnote_section(footnotes, numbers, counts, definitions)
-            out_blocks.append(_block(section, min(footnotes[label][1] for label in numbers), seen))
+            line = min(footnotes[label][1] for label in numbers)
+            out_blocks.append(_block(section, line, seen))
         self._trim_cache()
         return RenderResult(_unique_header_ids(out_blocks), tuple(diagnostics))
 
@@ -163,6 +183,36 @@ class Pipeline:
         self._liquid_cache[key] = out
         return out
 
+    def _markdown_job(
+        self,
+        text: _LiquidOut,
+        definitions: str,
+        numbers: Mapping[str, int],
+        seen_refs: dict[str, int],
+    ) -> tuple[tuple[Any, ...], _LiquidOut, str, Mapping[str, int], Mapping[str, int]]:
+        """The cache key and the inputs of one block's Markdown; ``seen_refs``
+        counts footnote references before it and is advanced past its own.
+        Runs for every block on every keystroke: allocate little."""
+        source = text.text
+        if "[^" in source and numbers:
+            refs = [label for label in _FOOTNOTE_REF.findall(source) if label in numbers]
+        else:
+            refs = _NO_REFS
+        before: Mapping[str, int]
+        used: Mapping[str, int]
+        if refs:
+            before = {label: seen_refs.get(label, 0) for label in refs}
+            for label in refs:
+                seen_refs[label] = seen_refs.get(label, 0) + 1
+            used = {label: numbers[label] for label in refs}
+            notes = tuple((label, used[label], before[label]) for label in refs)
+        else:
+            before = used = _NO_NUMBERS
+            notes = None
+        links = "[" in source
+        key = (source, text.fragments, definitions if links else None, notes)
+        return key, text, definitions if links else "", used, before
+
     def _markdown_block(
         self,
         text: _LiquidOut,
@@ -170,31 +220,52 @@ class Pipeline:
         numbers: Mapping[str, int],
         seen_refs: dict[str, int],
     ) -> _Rendered:
-        """Markdown for one block's Liquid output (cached); ``seen_refs``
-        counts footnote references before it and is advanced past its own."""
-        source = text.text
-        refs = (
-            [label for label in _FOOTNOTE_REF.findall(source) if label in numbers]
-            if "[^" in source
-            else []
-        )
-        before = {label: seen_refs.get(label, 0) for label in refs}
-        for label in refs:
-            seen_refs[label] = seen_refs.get(label, 0) + 1
-        links = "[" in source
-        key = (
-            source,
-            text.fragments,
-            definitions if links else None,
-            tuple((label, numbers[label], before[label]) for label in refs) if refs else None,
-        )
-        cached = self._cache.get(key)
-        if cached is not None:
-            self._cache.move_to_end(key)
-            return cached
-        rendered = self._convert(text, definitions if links else "", numbers, before)
-        self._cache[key] = rendered
-        return rendered
+        """Markdown for one block's Liquid output (cached)."""
+        job = self._markdown_job(text, definitions, numbers, seen_refs)
+        self._convert_missing([job])
+        return self._cache[job[0]]
+
+    def _convert_missing(
+        self,
+        jobs: list[tuple[tuple[Any, ...], _LiquidOut, str, Mapping[str, int], Mapping[str, int]]],
+    ) -> None:
+        """Convert the jobs not in the cache; with a helper process and many
+        of them, half go to the helper while this process does the rest."""
+        cache = self._cache
+        missing: dict[tuple[Any, ...], Job] = {}
+        for key, text, definitions, numbers, before in jobs:
+            if key not in cache:
+                missing[key] = (text.text, text.fragments, definitions, dict(numbers), dict(before))
+        if not missing:
+            return
+        keys = list(missing)
+        helper_keys: list[tuple[Any, ...]] = []
+        future = None
+        if self.parallel is not None and len(keys) >= self.PARALLEL_MIN:
+            helper_keys = keys[len(keys) // 2 :]
+            keys = keys[: len(keys) // 2]
+            try:
+                future = self.parallel.submit([missing[key] for key in helper_keys])
+            except Exception:  # a broken helper: do it all here
+                keys, helper_keys, future = keys + helper_keys, [], None
+        local = self.convert_jobs([missing[key] for key in keys])
+        for key, (html_text, error) in zip(keys, local, strict=True):
+            self._cache[key] = _Rendered(html_text, error)
+        if future is not None:
+            try:
+                results = future.result()
+            except Exception:  # the helper died: convert its share here
+                results = self.convert_jobs([missing[key] for key in helper_keys])
+            for key, (html_text, error) in zip(helper_keys, results, strict=True):
+                self._cache[key] = _Rendered(html_text, error)
+
+    def convert_jobs(self, jobs: Sequence[Job]) -> list[tuple[str, str | None]]:
+        """(HTML, error) for each job, converted in this process."""
+        out = []
+        for source, fragments, definitions, numbers, before in jobs:
+            rendered = self._convert(_LiquidOut(source, fragments), definitions, numbers, before)
+            out.append((rendered.html, rendered.error))
+        return out
 
     def _convert(
         self,
@@ -210,12 +281,15 @@ class Pipeline:
         self._state.footnote_seen = dict(seen_before)
         try:
             converted = md.convert(text.text + ("\n\n" + definitions if definitions else ""))
-        except RecursionError:
-            return _failed(text.text, "nested too deeply to render")
         except Exception as exc:  # an extension crash must not blank the preview
+            # Python-Markdown's parser keeps state that reset() does not
+            # clear (its block parser's state stack): after an exception
+            # the instance is not to be trusted. Build a new one.
+            self._md = build_markdown(self._state, self._config)
+            if isinstance(exc, RecursionError):
+                return _failed(text.text, "nested too deeply to render")
             return _failed(text.text, f"could not render this block ({type(exc).__name__}: {exc})")
-        finally:
-            md.reset()
+        md.reset()
         return _Rendered(sanitize(converted) if self._clean else converted)
 
     def _definitions(self, text: str, page: Mapping[str, Any]) -> str:
@@ -230,7 +304,9 @@ class Pipeline:
             cached = self._liquid_cache.get(key)
             if cached is None:
                 self._state.raw_html = []
-                cached = _LiquidOut(self._liquid.render(text, page, assigns={}).text)
+                rendered_text = self._liquid.render(text, page, assigns={}).text
+                # HTML that Liquid made (placeholders) has no place in a URL.
+                cached = _LiquidOut(self._state.raw_token.sub("", rendered_text))
                 self._liquid_cache[key] = cached
             text = cached.text
         return "\n".join(line for line in text.split("\n") if _DEFINITION_LINE.match(line))
@@ -262,8 +338,19 @@ class Pipeline:
         numbers: Mapping[str, int],
         counts: Mapping[str, int],
         definitions: str,
-    ) -> str:
+    ) -> _Rendered:
         """kramdown's footnote section: the referenced notes, in order."""
+        key = (
+            "footnotes",
+            tuple(numbers.items()),
+            tuple(counts.items()),
+            tuple(footnotes[label][0] for label in numbers),
+            definitions,
+        )
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
         items = []
         for label in sorted(numbers, key=numbers.__getitem__):
             text, _line = footnotes[label]
@@ -280,7 +367,11 @@ class Pipeline:
                 f'<li id="fn:{html.escape(label, quote=True)}" role="doc-endnote">{body}</li>'
             )
         listing = "\n".join(items)
-        return f'<div class="footnotes" role="doc-endnotes">\n<ol>\n{listing}\n</ol>\n</div>'
+        section = _Rendered(
+            f'<div class="footnotes" role="doc-endnotes">\n<ol>\n{listing}\n</ol>\n</div>'
+        )
+        self._cache[key] = section
+        return section
 
     def _trim_cache(self) -> None:
         for cache in (self._cache, self._liquid_cache):
@@ -330,11 +421,17 @@ def _signature(value: Any) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _block(fragment: str, line: int, seen: dict[str, int]) -> Block:
-    digest = hashlib.blake2b(fragment.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+def _digest(fragment: str) -> str:
+    return hashlib.blake2b(fragment.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def _block(rendered: _Rendered, line: int, seen: dict[str, int]) -> Block:
+    """The block for ``rendered``: its id is the HTML's digest and how many
+    equal blocks came before it, so it stays the same while the HTML does."""
+    digest = rendered.digest
     count = seen.get(digest, 0)
     seen[digest] = count + 1
-    return Block(f"b{digest}-{count}", fragment, line)
+    return Block(f"b{digest}-{count}", rendered.html, line)
 
 
 def _unique_header_ids(blocks: list[Block]) -> tuple[Block, ...]:

@@ -100,3 +100,10 @@ def test_an_unclosed_liquid_tag_is_shown_as_written_with_an_error(pipeline: Pipe
     result = pipeline.render("ok\n\n{% if page.x %}\nnever closed\n\nmore", first_line=3)
     assert "{% if page.x %}" in result.html and "more" in result.html
     assert any(d.severity == "error" and d.line == 5 for d in result.diagnostics)
+
+
+def test_a_failed_block_does_not_spoil_the_next_render() -> None:
+    pipeline = Pipeline(config={})
+    deep = "".join("  " * i + "- item\n" for i in range(400))
+    pipeline.render(deep)  # Python-Markdown gives up (recursion) on this one
+    assert pipeline.render("plain 段落 *text*").html == "<p>plain 段落 <em>text</em></p>"

@@ -8,6 +8,8 @@ sequence of edits.
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,7 +53,7 @@ def apply(text: str, edit: tuple[float, str, str, int]) -> str:
     return text[:at] + piece + text[at + length :]
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=int(os.environ.get("GALLEY_EXAMPLES", "120")), deadline=None)
 @given(edits)
 def test_incremental_render_equals_full_render(sequence: list[tuple[float, str, str, int]]) -> None:
     page = {"title": "页面 Page"}
