@@ -20,6 +20,7 @@ from multiprocessing.process import BaseProcess
 from PySide6.QtCore import QObject, Signal
 
 from editor.core.render.host import RenderRequest, RenderUpdate, serve
+from editor.core.render.parallel import start_helper
 
 
 class RenderWorker(QObject):
@@ -39,6 +40,7 @@ class RenderWorker(QObject):
         self.time_limit = time_limit
         self._context = multiprocessing.get_context("spawn")
         self._process: BaseProcess | None = None
+        self._helper: BaseProcess | None = None
         self._connection: Connection | None = None
         self._condition = threading.Condition()
         self._pending: RenderRequest | None = None
@@ -105,18 +107,27 @@ class RenderWorker(QObject):
         if self._process is not None and self._process.is_alive() and self._connection is not None:
             return self._connection
         self._stop_process()
+        # The helper converts half of a big render's blocks on the other
+        # core; the render process cannot start it itself (it is a daemon).
+        helper, helper_end = start_helper(self._context)
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(
-            target=serve, args=(child_end,), name="galley-render", daemon=True
+            target=serve, args=(child_end, helper_end), name="galley-render", daemon=True
         )
         process.start()
         child_end.close()
-        self._process, self._connection = process, parent_end
+        helper_end.close()
+        self._process, self._connection, self._helper = process, parent_end, helper
         return parent_end
 
     def _stop_process(self, graceful: bool = True) -> None:
-        process, connection = self._process, self._connection
-        self._process = self._connection = None
+        process, connection, helper = self._process, self._connection, self._helper
+        self._process = self._connection = self._helper = None
+        if helper is not None:
+            # Its pipe closes with the render process; after a timeout it may
+            # still be busy with a batch no one will read.
+            helper.kill()
+            helper.join(timeout=2)
         if connection is not None:
             if graceful:
                 with contextlib.suppress(OSError, BrokenPipeError):

@@ -48,15 +48,13 @@ class RenderUpdate:
 class RenderHost:
     """Turns requests into updates; the state a worker process keeps."""
 
-    def __init__(self) -> None:
+    def __init__(self, helper: Connection | None = None) -> None:
+        self._helper = helper
         self._renderers: dict[str | None, SiteRenderer] = {}
         self._previous: set[str] = set()
 
     def close(self) -> None:
-        """Stop helper processes."""
-        for renderer in self._renderers.values():
-            if renderer.pipeline.parallel is not None:
-                renderer.pipeline.parallel.close()
+        """Let go of the site (its caches)."""
         self._renderers = {}
 
     def forget(self) -> None:
@@ -69,10 +67,9 @@ class RenderHost:
             self.close()
             renderer = SiteRenderer(Path(request.site) if request.site else None)
             # Opening a long post converts thousands of blocks: share them
-            # with a helper on the other core (booting while this one works).
-            helper = ParallelMarkdown(renderer.config)
-            helper.warm(wait=False)
-            renderer.pipeline.parallel = helper
+            # with the helper on the other core.
+            if self._helper is not None:
+                renderer.pipeline.parallel = ParallelMarkdown(self._helper, renderer.config)
             self._renderers = {request.site: renderer}  # one site at a time
         post = Post.from_bytes(request.text.encode("utf-8"), request.path)
         result = renderer.render(post)
@@ -88,9 +85,10 @@ class RenderHost:
         return RenderUpdate(request.generation, order, fresh, problems, post.fields())
 
 
-def serve(connection: Connection) -> None:
-    """Answer requests on ``connection`` until it closes (the worker's main)."""
-    host = RenderHost()
+def serve(connection: Connection, helper: Connection | None = None) -> None:
+    """Answer requests on ``connection`` until it closes (the worker's main);
+    ``helper`` leads to a ``parallel.helper_main`` process."""
+    host = RenderHost(helper)
     while True:
         try:
             request = connection.recv()

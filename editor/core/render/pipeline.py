@@ -246,16 +246,18 @@ class Pipeline:
             keys = keys[: len(keys) // 2]
             try:
                 future = self.parallel.submit([missing[key] for key in helper_keys])
-            except Exception:  # a broken helper: do it all here
+            except (OSError, ValueError, RuntimeError):  # the helper is gone: do it all here
                 keys, helper_keys, future = keys + helper_keys, [], None
+                self.parallel = None
         local = self.convert_jobs([missing[key] for key in keys])
         for key, (html_text, error) in zip(keys, local, strict=True):
             self._cache[key] = _Rendered(html_text, error)
         if future is not None:
             try:
                 results = future.result()
-            except Exception:  # the helper died: convert its share here
+            except (EOFError, OSError):  # the helper died: convert its share here
                 results = self.convert_jobs([missing[key] for key in helper_keys])
+                self.parallel = None
             for key, (html_text, error) in zip(helper_keys, results, strict=True):
                 self._cache[key] = _Rendered(html_text, error)
 
