@@ -35,12 +35,14 @@ if WEBENGINE_ERROR is None:
 
         def __init__(self, parent: QWidget | None = None) -> None:
             super().__init__(parent)
-            self.blocked: list[str] = []
+            #: Every request the page made: (address, allowed).
+            self.log: list[tuple[str, bool]] = []
 
         def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
             url = info.requestUrl()
-            if url.scheme() not in _ALLOWED_SCHEMES and url.toString() != _PAGE_URL.toString():
-                self.blocked.append(url.toString())
+            allowed = url.scheme() in _ALLOWED_SCHEMES or url.toString() == _PAGE_URL.toString()
+            self.log.append((url.toString(), allowed))
+            if not allowed:
                 info.block(True)
 
     class _Page(QWebEnginePage):
@@ -116,9 +118,9 @@ class PreviewView(QWidget):
         layout.addWidget(self._view)
 
     @property
-    def blocked_requests(self) -> list[str]:
-        """Addresses the preview refused to fetch (newest last)."""
-        return list(self._interceptor.blocked) if WEBENGINE_ERROR is None else []
+    def requests(self) -> list[tuple[str, bool]]:
+        """Every request the page made, as (address, allowed), oldest first."""
+        return list(self._interceptor.log) if WEBENGINE_ERROR is None else []
 
     def show_page(self, html: str) -> None:
         """Display a whole HTML page."""

@@ -191,3 +191,29 @@ def test_raw_mode_for_front_matter_that_does_not_parse(
     assert raw.isVisible() and raw.toPlainText() == "title: [unclosed\ndate: 2020-01-02\n"
     window.save()
     assert path.read_bytes() == data
+
+
+def test_a_hostile_post_runs_nothing_and_fetches_nothing(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    path = site / "_posts" / "2020-01-03-hostile.md"
+    path.write_text(
+        "---\ntitle: Hostile\n---\n"
+        '<script>document.title = "pwned"</script>\n\n'
+        '<img src="x.png" onerror="document.title = \'pwned\'">\n\n'
+        "![pixel](https://tracker.example.com/p.gif) ![plain](http://tracker.example.com/q.gif)\n\n"
+        "[file](file:///etc/passwd) [js](javascript:alert(1))\n\n"
+        '<iframe src="https://www.youtube.com/embed/x"></iframe>\n',
+        encoding="utf-8",
+    )
+    open_post(qtbot, window, path)
+    html: list[str] = []
+    window.preview._page.toHtml(html.append)
+    qtbot.wait_until(lambda: bool(html), timeout=10_000)
+    page = html[0]
+    assert "<script" not in page and "onerror" not in page and "javascript:" not in page
+    assert "file:///etc/passwd" not in page and "<iframe" not in page
+    assert window.preview._page.title() != "pwned"
+    # The interceptor sees every request the engine attempts: none may have
+    # been let through to the network.
+    assert not [u for u, allowed in window.preview.requests if allowed and u.startswith("http")]
