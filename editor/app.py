@@ -63,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from editor.core.resources import resource_path, sample_site
     from editor.ui.main_window import MainWindow
 
+    try:
+        from editor.services.site_scheme import register_scheme
+    except ImportError:  # no QtWebEngine: the preview falls back to plain text
+        pass
+    else:
+        register_scheme()  # must happen before the QApplication exists
+
     QCoreApplication.setOrganizationName("Galley")
     QCoreApplication.setApplicationName("Galley")
     QCoreApplication.setApplicationVersion(__version__)

@@ -26,6 +26,19 @@ os.environ.setdefault(
     else "--disable-gpu",
 )
 
+
+def _register_preview_scheme() -> None:
+    # QtWebEngine accepts custom URL schemes only before the QApplication
+    # exists, and pytest-qt makes one (once per process) on first use.
+    try:
+        from editor.services.site_scheme import register_scheme
+    except ImportError:  # no QtWebEngine here: the preview falls back to text
+        return
+    register_scheme()
+
+
+_register_preview_scheme()
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SITE = REPO_ROOT / "resources" / "sample-site"
 CORPUS = REPO_ROOT.parent / "shared" / "corpus"

@@ -49,21 +49,34 @@ def header_html(front_matter: dict[str, Any]) -> str:
         meta.extend(f'<span class="tag">{html.escape(item)}</span>' for item in items)
     if meta:
         parts.append(f'<div class="meta">{" ".join(meta)}</div>')
-    return f'<header class="galley-fm">{"".join(parts)}</header>' if parts else ""
+    return f'<div class="galley-fm">{"".join(parts)}</div>' if parts else ""
 
 
-def build_page(content: str, front_matter: dict[str, Any], lang: str = "zh-CN") -> str:
-    """A whole HTML page around the rendered ``content``."""
-    title = str(front_matter.get("title") or "")
+def build_shell(lang: str = "zh-CN") -> str:
+    """The preview page without content: the preview loads it once per post
+    and then fills ``#galley-header`` and ``#galley-article`` block by block."""
     replacements = {
         "{lang}": html.escape(lang, quote=True),
-        "{title}": html.escape(title),
         "{style}": _style(),
         "{highlight}": _highlight_css(),
-        "{header}": header_html(front_matter),
     }
     page = _template()
     for placeholder, value in replacements.items():
         page = page.replace(placeholder, value)
-    # Content last, so text in the post that looks like a placeholder stays.
-    return page.replace("{content}", content)
+    return page
+
+
+def build_page(content: str, front_matter: dict[str, Any], lang: str = "zh-CN") -> str:
+    """A whole standalone HTML page around the rendered ``content``."""
+    page = build_shell(lang)
+    page = page.replace(
+        '<header id="galley-header"></header>',
+        f'<header id="galley-header">{header_html(front_matter)}</header>',
+        1,
+    )
+    # Content last, so text in the post that looks like markup of ours stays.
+    return page.replace(
+        '<article id="galley-article"></article>',
+        f'<article id="galley-article">{content}</article>',
+        1,
+    )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from editor.core.preview_page import build_page
 from editor.core.render.host import BlockMirror, RenderUpdate
 from editor.services.render_worker import RenderWorker
 
@@ -16,26 +15,25 @@ class PreviewFeed(QObject):
     """Renders the open post off the UI thread.
 
     Signals:
-        page_ready(str, bool): a whole preview page, and whether it shows the
-            newest text requested.
+        rendered(int, object, object): a generation, its blocks (a tuple of
+            render.types.Block) and the post's front matter (a dict).
         problems(list): messages about the last render (may be empty).
     """
 
-    page_ready = Signal(str, bool)
+    rendered = Signal(int, object, object)
     problems = Signal(list)
 
     def __init__(self, time_limit: float = 5.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = RenderWorker(time_limit, self)
         self._mirror = BlockMirror()
-        self._latest = 0
-        self.lang = "zh-CN"
+        self.latest = 0
         self.worker.updated.connect(self._on_update)
         self.worker.timed_out.connect(self._on_timeout)
 
     def request(self, site: Path | None, path: Path | None, text: str) -> None:
         """Render ``text`` (the whole post, ``\\n`` newlines)."""
-        self._latest = self.worker.request(
+        self.latest = self.worker.request(
             str(site) if site else None, str(path) if path else None, text
         )
 
@@ -48,9 +46,7 @@ class PreviewFeed(QObject):
         self.problems.emit(messages)
         if blocks is None:
             return
-        content = "\n".join(block.html for block in blocks)
-        page = build_page(content, update.front_matter, self.lang)
-        self.page_ready.emit(page, update.generation == self._latest)
+        self.rendered.emit(update.generation, blocks, update.front_matter)
 
     def _on_timeout(self, seconds: float) -> None:
         self.problems.emit(

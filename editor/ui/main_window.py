@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import (
 
 from editor import __version__
 from editor.core.errors import GalleyError
+from editor.core.preview_page import header_html
+from editor.core.render.types import Block
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
 from editor.services.post_lister import PostLister
@@ -59,7 +62,6 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self.site: Site | None = None
         self.document: Document | None = None
-        self._render_pending = False
 
         self.sidebar = Sidebar(self)
         self.form = FrontMatterForm(self)
@@ -143,9 +145,9 @@ class MainWindow(QMainWindow):
         self.editor.textChanged.connect(self._edit_timer.start)
         self.editor.modificationChanged.connect(lambda _m: self._update_title())
         self._edit_timer.timeout.connect(self._sync_body)
-        self.feed.page_ready.connect(self._show_render)
+        self.feed.rendered.connect(self._show_render)
         self.feed.problems.connect(self._show_problems)
-        self.preview.loaded.connect(self._on_preview_loaded)
+        self.preview.updated.connect(self._on_preview_updated)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
     # -- opening ----------------------------------------------------------------
@@ -160,9 +162,13 @@ class MainWindow(QMainWindow):
         self.open_site(root if root is not None else path.parent)
         return self.open_post(path)
 
+    def _site_lang(self) -> str:
+        return str(self.site.config.get("lang") or "zh-CN") if self.site else "zh-CN"
+
     def open_site(self, root: Path) -> None:
         """Show ``root``'s posts in the sidebar."""
         self.site = open_site(root)
+        self.preview.set_site(self.site.root, str(self.site.config.get("baseurl") or ""))
         self.sidebar.clear()
         self.lister.scan(self.site)
         if self.site.config_problem:
@@ -194,6 +200,7 @@ class MainWindow(QMainWindow):
         self.editor.set_text(document.post.body)
         self.editor.blockSignals(False)
         self.form.set_document(document)
+        self.preview.start_post(str(document.post.fields().get("lang") or self._site_lang()))
         self._update_title()
         self._select_open_post()
         self._request_render()
@@ -225,21 +232,20 @@ class MainWindow(QMainWindow):
     def _request_render(self) -> None:
         if self.document is None:
             return
-        self.feed.lang = str(self.site.config.get("lang", "zh-CN")) if self.site else "zh-CN"
         site = self.site.root if self.site and self.site.kind != "folder" else None
         self.feed.request(site, self.document.path, self.document.post.source)
 
-    def _show_render(self, page: str, latest: bool) -> None:
-        self._render_pending = latest
-        self.preview.show_page(page)
+    def _show_render(
+        self, generation: int, blocks: tuple[Block, ...], front_matter: dict[str, Any]
+    ) -> None:
+        self.preview.show_update(generation, blocks, header_html(front_matter))
 
     def _show_problems(self, messages: list[str]) -> None:
         if messages:
             self.statusBar().showMessage(messages[0], 10000)
 
-    def _on_preview_loaded(self) -> None:
-        if self._render_pending:
-            self._render_pending = False
+    def _on_preview_updated(self, generation: int) -> None:
+        if generation == self.feed.latest:
             self.preview_updated.emit()
 
     def save(self) -> bool:

@@ -1,37 +1,53 @@
 """The HTML preview: QtWebEngine when it can start, plain text otherwise.
 
-Private by default: an off-the-record profile, page JavaScript disabled, and
-a request interceptor that refuses everything but the page itself, so a
+The page is loaded once per post (a small shell) and then patched block by
+block by a script in Qt's isolated application world, so it never reloads,
+flickers or loses its scroll position, and no huge HTML string is pushed
+through ``setHtml`` (whose data: URL is capped at 2 MB).
+
+Private by default: an off-the-record profile, the page's own JavaScript
+disabled, site files only through ``galley-site:`` (confined to the site
+folder), and a request interceptor that refuses everything else, so a
 tracking pixel in a draft is never fetched.
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import shiboken6
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+
+from editor.core.preview_page import build_page, build_shell
+from editor.core.render.types import Block
+from editor.core.resources import resource_path
 
 try:
     from PySide6.QtWebEngineCore import (
         QWebEnginePage,
         QWebEngineProfile,
+        QWebEngineScript,
         QWebEngineSettings,
         QWebEngineUrlRequestInfo,
         QWebEngineUrlRequestInterceptor,
     )
     from PySide6.QtWebEngineWidgets import QWebEngineView
+
+    from editor.services.site_scheme import BASE_URL, SCHEME, SiteSchemeHandler
 except ImportError as exc:  # a Qt build without QtWebEngine, or missing system libraries
     WEBENGINE_ERROR: str | None = str(exc)
 else:
     WEBENGINE_ERROR = None
 
-_ALLOWED_SCHEMES = frozenset({"data", "about"})
+_ALLOWED_SCHEMES = frozenset({"data", "about", "galley-site"})
 
 
 if WEBENGINE_ERROR is None:
 
     class _Interceptor(QWebEngineUrlRequestInterceptor):
-        """Blocks every request that would leave the page; keeps a log."""
+        """Blocks every request that would leave the machine; keeps a log."""
 
         def __init__(self, parent: QWidget | None = None) -> None:
             super().__init__(parent)
@@ -40,7 +56,7 @@ if WEBENGINE_ERROR is None:
 
         def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
             url = info.requestUrl()
-            allowed = url.scheme() in _ALLOWED_SCHEMES or url.toString() == _PAGE_URL.toString()
+            allowed = url.scheme() in _ALLOWED_SCHEMES
             self.log.append((url.toString(), allowed))
             if not allowed:
                 info.block(True)
@@ -49,7 +65,7 @@ if WEBENGINE_ERROR is None:
         def acceptNavigationRequest(
             self, url: QUrl, kind: QWebEnginePage.NavigationType, main: bool
         ) -> bool:
-            # Only our own setHtml loads; links are not followed inside the preview.
+            # Only our own shell loads; links are not followed inside the preview.
             return (
                 kind == QWebEnginePage.NavigationType.NavigationTypeTyped or url.scheme() == "data"
             )
@@ -70,17 +86,14 @@ if WEBENGINE_ERROR is None:
             pass
 
 
-_PAGE_URL = QUrl("galley-preview:///")
-
-
 class PreviewView(QWidget):
-    """Shows rendered pages.
+    """Shows rendered posts.
 
     Signals:
-        loaded(): a page finished loading (the preview shows the newest render).
+        updated(int): the page now shows the update of this generation.
     """
 
-    loaded = Signal()
+    updated = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,47 +101,97 @@ class PreviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.notice: str | None = None
-        self._view: QWidget
+        self._ready = False
+        self._lang: str | None = None
+        self._shown: set[str] = set()
+        self._header: str | None = None
+        self._pending: tuple[int, tuple[Block, ...], str] | None = None
         if WEBENGINE_ERROR is None:
-            self._profile = QWebEngineProfile(self)  # no storage name: off the record
-            self._interceptor = _Interceptor(self)
-            self._profile.setUrlRequestInterceptor(self._interceptor)
-            self._web = QWebEngineView(self)
-            self._page = _Page(self._profile, self._web)
-            settings = self._page.settings()
-            settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
-            settings.setAttribute(
-                QWebEngineSettings.WebAttribute.LocalContentCanAccessFileUrls, False
-            )
-            settings.setAttribute(
-                QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls, False
-            )
-            settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptCanOpenWindows, False)
-            settings.setAttribute(QWebEngineSettings.WebAttribute.NavigateOnDropEnabled, False)
-            self._web.setPage(self._page)
-            self._page.loadFinished.connect(lambda _ok: self.loaded.emit())
-            self._view = self._web
+            self._build_web_view(layout)
         else:
             self.notice = self.tr(
                 "The web preview is unavailable ({0}); showing a plain preview."
             ).format(WEBENGINE_ERROR)
             self._browser = QTextBrowser(self)
             self._browser.setOpenLinks(False)
-            self._view = self._browser
-        layout.addWidget(self._view)
+            layout.addWidget(self._browser)
+
+    def _build_web_view(self, layout: QVBoxLayout) -> None:
+        self._profile = QWebEngineProfile(self)  # no storage name: off the record
+        self._interceptor = _Interceptor(self)
+        self._profile.setUrlRequestInterceptor(self._interceptor)
+        self.scheme_handler = SiteSchemeHandler(self)
+        self._profile.installUrlSchemeHandler(SCHEME, self.scheme_handler)
+        self._web = QWebEngineView(self)
+        self._page = _Page(self._profile, self._web)
+        settings = self._page.settings()
+        attribute = QWebEngineSettings.WebAttribute
+        settings.setAttribute(attribute.JavascriptEnabled, False)
+        settings.setAttribute(attribute.LocalContentCanAccessFileUrls, False)
+        settings.setAttribute(attribute.LocalContentCanAccessRemoteUrls, False)
+        settings.setAttribute(attribute.JavascriptCanOpenWindows, False)
+        settings.setAttribute(attribute.NavigateOnDropEnabled, False)
+        settings.setUnknownUrlSchemePolicy(
+            QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes
+        )
+        script = QWebEngineScript()
+        script.setName("galley-preview")
+        script.setSourceCode(resource_path("preview", "preview.js").read_text(encoding="utf-8"))
+        script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+        script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
+        script.setRunsOnSubFrames(False)
+        self._page.scripts().insert(script)
+        self._web.setPage(self._page)
+        self._page.loadFinished.connect(self._on_loaded)
+        layout.addWidget(self._web)
+
+    # -- public -------------------------------------------------------------
 
     @property
     def requests(self) -> list[tuple[str, bool]]:
         """Every request the page made, as (address, allowed), oldest first."""
         return list(self._interceptor.log) if WEBENGINE_ERROR is None else []
 
-    def show_page(self, html: str) -> None:
-        """Display a whole HTML page."""
+    def set_site(self, root: Path | None, baseurl: str = "") -> None:
+        """Serve this site's files to the page (``/assets/...``)."""
         if WEBENGINE_ERROR is None:
-            self._page.setHtml(html, _PAGE_URL)
-        else:
-            self._browser.setHtml(html)
-            self.loaded.emit()
+            self.scheme_handler.set_site(root, baseurl)
+
+    def start_post(self, lang: str) -> None:
+        """Load a fresh page for a new post (its blocks come with show_update)."""
+        self._lang = lang
+        self._shown = set()
+        self._header = None
+        self._ready = False
+        if WEBENGINE_ERROR is None:
+            self._page.setHtml(build_shell(lang), BASE_URL)
+
+    def show_update(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
+        """Show ``blocks`` under ``header``, patching only what changed."""
+        if WEBENGINE_ERROR is not None:
+            content = "\n".join(block.html for block in blocks)
+            self._browser.setHtml(
+                build_page(content, {}, self._lang or "zh-CN").replace(
+                    '<header id="galley-header"></header>', header, 1
+                )
+            )
+            self.updated.emit(generation)
+            return
+        if self._lang is None:
+            self.start_post("zh-CN")
+        if not self._ready:
+            self._pending = (generation, blocks, header)
+            return
+        self._apply(generation, blocks, header)
+
+    def run_in_page(self, script: str, callback: object = None) -> None:
+        """Run JavaScript in the isolated world (where ``galley`` lives)."""
+        if WEBENGINE_ERROR is None:
+            world = QWebEngineScript.ScriptWorldId.ApplicationWorld
+            if callback is None:
+                self._page.runJavaScript(script, world)
+            else:
+                self._page.runJavaScript(script, world, callback)
 
     def shutdown(self) -> None:
         """Delete the page before its profile (Qt warns otherwise)."""
@@ -138,3 +201,24 @@ class PreviewView(QWidget):
             shiboken6.delete(self._web)
             self._web = None  # type: ignore[assignment]
             self._page = None  # type: ignore[assignment]
+
+    # -- internals ------------------------------------------------------------
+
+    def _on_loaded(self, ok: bool) -> None:
+        self._ready = True
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._apply(*pending)
+
+    def _apply(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
+        update = {
+            "header": header if header != self._header else None,
+            "order": [[block.id, block.line] for block in blocks],
+            "html": {block.id: block.html for block in blocks if block.id not in self._shown},
+        }
+        self._shown = {block.id for block in blocks}
+        self._header = header
+        payload = json.dumps(update, ensure_ascii=False)
+        self.run_in_page(
+            f"galley.apply({payload})", lambda _result, g=generation: self.updated.emit(g)
+        )

@@ -217,3 +217,47 @@ def test_a_hostile_post_runs_nothing_and_fetches_nothing(
     # The interceptor sees every request the engine attempts: none may have
     # been let through to the network.
     assert not [u for u, allowed in window.preview.requests if allowed and u.startswith("http")]
+
+
+def evaluate(qtbot, window: MainWindow, script: str) -> object:
+    """Run ``script`` in the preview's isolated world and return its value."""
+    results: list[object] = []
+    window.preview.run_in_page(script, results.append)
+    qtbot.wait_until(lambda: bool(results), timeout=10_000)
+    return results[0]
+
+
+def test_edits_patch_only_changed_blocks_and_keep_the_scroll(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    open_post(qtbot, window, site / POST)
+    evaluate(qtbot, window, "document.querySelector('.galley-block').dataset.probe = 'kept'; 0")
+    evaluate(qtbot, window, "window.scrollTo(0, 300); window.scrollY")
+    scroll_before = evaluate(qtbot, window, "window.scrollY")
+    assert scroll_before and scroll_before > 0
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    with qtbot.wait_signal(window.preview_updated, timeout=30_000):
+        type_text(window.editor, "\n\n结尾新段落")
+    assert (
+        evaluate(qtbot, window, "document.querySelector('.galley-block').dataset.probe") == "kept"
+    )
+    assert evaluate(qtbot, window, "window.scrollY") == scroll_before
+    assert "结尾新段落" in str(
+        evaluate(qtbot, window, "document.getElementById('galley-article').innerText")
+    )
+
+
+def test_site_files_are_served_and_nothing_outside(qtbot, window: MainWindow, site: Path) -> None:
+    (site.parent / "secret.png").write_bytes(b"\x89PNG")
+    path = site / "_posts" / "2020-01-04-images.md"
+    path.write_text(
+        "---\ntitle: 图片\n---\n![港口](/assets/img/harbour.png)\n\n![外面](/../secret.png)\n",
+        encoding="utf-8",
+    )
+    open_post(qtbot, window, path)
+    qtbot.wait_until(lambda: len(window.preview.scheme_handler.log) >= 2, timeout=10_000)
+    log = dict(window.preview.scheme_handler.log)
+    assert log["/assets/img/harbour.png"] is True
+    assert not [p for p, served in log.items() if "secret" in p and served]
+    width = evaluate(qtbot, window, "document.querySelector('img').naturalWidth")
+    assert width == 640  # the real image arrived
