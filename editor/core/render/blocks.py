@@ -217,10 +217,10 @@ def split_blocks(body: str, first_line: int = 1) -> list[SourceBlock]:
     return _blocks(body, spans, first_line)
 
 
-def _blocks(body: str, spans: list[_Span], first_line: int) -> list[SourceBlock]:
+def _blocks(body: str, spans: list[_Span], first_line: int, position: int = 0) -> list[SourceBlock]:
+    """Blocks for ``spans``; ``first_line`` is the file line at ``position``."""
     blocks: list[SourceBlock] = []
     line = first_line
-    position = 0
     for start, end, kind, _ in spans:
         line += body.count("\n", position, start)
         position = start
@@ -282,17 +282,30 @@ class Splitter:
                 continue
             new_spans.append(span)
         if tail_index is None:
-            return self._keep(body, new_spans, _blocks(body, new_spans, first_line), first_line)
+            return self._keep(
+                body, new_spans, self._head(body, new_spans, keep, first_line), first_line
+            )
 
         # In step again: take the rest of the old blocks, shifted.
         line_delta = body.count("\n", 0, sync_from) - old.count("\n", 0, sync_from - delta)
-        head_blocks = _blocks(body, new_spans, first_line)
+        head_blocks = self._head(body, new_spans, keep, first_line)
         tail_blocks = [
             SourceBlock(block.text, block.line + line_delta, block.kind) if line_delta else block
             for block in self._blocks[tail_index:]
         ]
         tail_spans = [[s + delta, e + delta, k, li] for s, e, k, li in old_spans[tail_index:]]
         return self._keep(body, new_spans + tail_spans, head_blocks + tail_blocks, first_line)
+
+    def _head(self, body: str, spans: list[_Span], keep: int, first_line: int) -> list[SourceBlock]:
+        """Blocks for ``spans``, of which the first ``keep`` are unchanged from
+        the last split (same text, same lines): reuse those objects."""
+        head = self._blocks[:keep]
+        fresh = spans[keep:]
+        if not fresh:
+            return head
+        line = first_line + body.count("\n", 0, fresh[0][0])
+        blocks = _blocks(body, fresh, line, fresh[0][0])
+        return head + blocks
 
     def _keep(
         self, body: str, spans: list[_Span], blocks: list[SourceBlock], first_line: int

@@ -43,6 +43,9 @@ class RenderUpdate:
     front_matter: dict[str, Any] = field(default_factory=dict)
     #: The render failed as a whole; keep showing the last good blocks.
     failed: bool = False
+    #: CJK characters and Latin words of the body.
+    cjk: int = 0
+    words: int = 0
 
 
 class RenderHost:
@@ -82,7 +85,15 @@ class RenderHost:
                 Diagnostic(post.problem.message, post.problem.line, post.problem.column, "error"),
                 *problems,
             )
-        return RenderUpdate(request.generation, order, fresh, problems, post.fields())
+        return RenderUpdate(
+            request.generation,
+            order,
+            fresh,
+            problems,
+            post.fields(),
+            cjk=result.cjk,
+            words=result.words,
+        )
 
 
 def serve(connection: Connection, helper: Connection | None = None) -> None:

@@ -24,6 +24,7 @@ from editor.core.render.markdown_stage import RenderState, build_markdown
 from editor.core.render.parallel import Job, ParallelMarkdown
 from editor.core.render.sanitize import sanitize
 from editor.core.render.types import Block, Diagnostic, RenderResult
+from editor.core.wordcount import count
 
 _NO_REFS: list[str] = []
 _NO_NUMBERS: Mapping[str, int] = {}
@@ -90,6 +91,7 @@ class Pipeline:
         self._cache: OrderedDict[tuple[Any, ...], _Rendered] = OrderedDict()
         self._liquid_cache: OrderedDict[tuple[Any, ...], _LiquidOut] = OrderedDict()
         self._splitter = Splitter()
+        self._counts: dict[str, tuple[int, int]] = {}
         #: A ``parallel.ParallelMarkdown`` to share big renders with (optional).
         self.parallel: ParallelMarkdown | None = None
         kramdown = self._config.get("kramdown")
@@ -154,7 +156,25 @@ class Pipeline:
             line = min(footnotes[label][1] for label in numbers)
             out_blocks.append(_block(section, line, seen))
         self._trim_cache()
-        return RenderResult(_unique_header_ids(out_blocks), tuple(diagnostics))
+        cjk, words = self._count(blocks)
+        return RenderResult(_unique_header_ids(out_blocks), tuple(diagnostics), cjk, words)
+
+    def _count(self, blocks: list[SourceBlock]) -> tuple[int, int]:
+        """Characters and words of the body, counting only changed blocks."""
+        known = self._counts.get
+        new: dict[str, tuple[int, int]] = {}
+        cjk = words = 0
+        for block in blocks:
+            text = block.text
+            pair = known(text)
+            if pair is None:
+                counts = count(text)
+                pair = (counts.cjk, counts.words)
+            new[text] = pair
+            cjk += pair[0]
+            words += pair[1]
+        self._counts = new
+        return cjk, words
 
     def clear_cache(self) -> None:
         self._cache.clear()

@@ -44,6 +44,9 @@ class RenderResult:
 
     blocks: tuple[Block, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    #: CJK characters and Latin words of the body (markup not counted).
+    cjk: int = 0
+    words: int = 0
 
     @property
     def html(self) -> str:
