@@ -18,10 +18,12 @@ class PreviewFeed(QObject):
         rendered(int, object, object): a generation, its blocks (a tuple of
             render.types.Block) and the post's front matter (a dict).
         problems(list): messages about the last render (may be empty).
+        counted(int, int): the body's CJK characters and Latin words.
     """
 
     rendered = Signal(int, object, object)
     problems = Signal(list)
+    counted = Signal(int, int)
 
     def __init__(self, time_limit: float = 5.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +48,7 @@ class PreviewFeed(QObject):
         self.problems.emit(messages)
         if blocks is None:
             return
+        self.counted.emit(update.cjk, update.words)
         self.rendered.emit(update.generation, blocks, update.front_matter)
 
     def _on_timeout(self, seconds: float) -> None:

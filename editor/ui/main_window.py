@@ -30,6 +30,7 @@ from editor.ui.body_editor import BodyEditor
 from editor.ui.front_matter_form import FrontMatterForm
 from editor.ui.preview import PreviewView
 from editor.ui.sidebar import Sidebar
+from editor.ui.status_counts import StatusCounts
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,13 @@ class MainWindow(QMainWindow):
         self.form = FrontMatterForm(self)
         self.editor = BodyEditor(self)
         self.preview = PreviewView(self)
+        self.counts = StatusCounts(self.editor, self)
         self.feed = PreviewFeed(parent=self)
         self.lister = PostLister(self)
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
 
         self._build_layout()
+        self.statusBar().addPermanentWidget(self.counts)
         self.actions_by_id = self._build_actions()
         self._connect_signals()
         self._update_title()
@@ -147,6 +150,7 @@ class MainWindow(QMainWindow):
         self._edit_timer.timeout.connect(self._sync_body)
         self.feed.rendered.connect(self._show_render)
         self.feed.problems.connect(self._show_problems)
+        self.feed.counted.connect(self.counts.set_body_counts)
         self.preview.updated.connect(self._on_preview_updated)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
 

@@ -261,3 +261,23 @@ def test_site_files_are_served_and_nothing_outside(qtbot, window: MainWindow, si
     assert not [p for p, served in log.items() if "secret" in p and served]
     width = evaluate(qtbot, window, "document.querySelector('img').naturalWidth")
     assert width == 640  # the real image arrived
+
+
+def test_the_status_bar_counts_chinese_characters_and_words(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    path = site / "_posts" / "2020-01-05-count.md"
+    path.write_text(
+        "---\ntitle: 计数\n---\n港口岸电 shore power\n\n[链接](https://x.test)\n", encoding="utf-8"
+    )
+    open_post(qtbot, window, path)
+    qtbot.wait_until(
+        lambda: window.counts.text().startswith("6 characters · 2 words"), timeout=10_000
+    )
+    cursor = window.editor.textCursor()
+    cursor.setPosition(0)
+    cursor.setPosition(2, cursor.MoveMode.KeepAnchor)
+    window.editor.setTextCursor(cursor)
+    qtbot.wait_until(
+        lambda: window.counts.text().startswith("Selected: 2 characters · 0 words"), timeout=5_000
+    )
