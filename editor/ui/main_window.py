@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -24,6 +24,7 @@ from editor.core.preview_page import header_html
 from editor.core.render.types import Block
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
+from editor.services.link_resolver import LinkResolver
 from editor.services.post_lister import PostLister
 from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.editor = BodyEditor(self)
         self.preview = PreviewView(self)
         self.counts = StatusCounts(self.editor, self)
+        self.links = LinkResolver(self)
         self.feed = PreviewFeed(parent=self)
         self.lister = PostLister(self)
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
@@ -151,6 +153,8 @@ class MainWindow(QMainWindow):
         self.feed.rendered.connect(self._show_render)
         self.feed.problems.connect(self._show_problems)
         self.feed.counted.connect(self.counts.set_body_counts)
+        self.preview.link_activated.connect(self._follow_link)
+        self.links.resolved.connect(self._open_linked_post)
         self.preview.updated.connect(self._on_preview_updated)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
 
@@ -173,6 +177,7 @@ class MainWindow(QMainWindow):
         """Show ``root``'s posts in the sidebar."""
         self.site = open_site(root)
         self.preview.set_site(self.site.root, str(self.site.config.get("baseurl") or ""))
+        self.links.set_site(self.site.root if self.site.kind != "folder" else None)
         self.sidebar.clear()
         self.lister.scan(self.site)
         if self.site.config_problem:
@@ -243,6 +248,28 @@ class MainWindow(QMainWindow):
         self, generation: int, blocks: tuple[Block, ...], front_matter: dict[str, Any]
     ) -> None:
         self.preview.show_update(generation, blocks, header_html(front_matter))
+
+    def _follow_link(self, url: QUrl) -> None:
+        """A link clicked in the preview: another post of the site opens in
+        the editor; web and mail links open in the system's programs; any
+        other scheme is refused."""
+        scheme = url.scheme()
+        if scheme in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+        elif scheme == "galley-site":
+            self.links.resolve(url.path())
+        else:
+            self.statusBar().showMessage(
+                self.tr("Links of the kind “{0}:” are not opened.").format(scheme), 8000
+            )
+
+    def _open_linked_post(self, url_path: str, path: str) -> None:
+        if path:
+            self.open_post(Path(path))
+        else:
+            self.statusBar().showMessage(
+                self.tr("No post of this site is published at {0}.").format(url_path), 8000
+            )
 
     def _show_problems(self, messages: list[str]) -> None:
         if messages:
@@ -345,6 +372,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("window/geometry", self.saveGeometry())
         self.lister.shutdown()
+        self.links.shutdown()
         self.feed.shutdown()
         self.preview.shutdown()
         event.accept()

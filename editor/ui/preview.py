@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from editor.core.preview_page import build_page, build_shell
@@ -33,6 +33,7 @@ try:
         QWebEngineUrlRequestInfo,
         QWebEngineUrlRequestInterceptor,
     )
+    from PySide6.QtWebChannel import QWebChannel
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
     from editor.services.site_scheme import BASE_URL, SCHEME, SiteSchemeHandler
@@ -62,10 +63,20 @@ if WEBENGINE_ERROR is None:
                 info.block(True)
 
     class _Page(QWebEnginePage):
+        link_clicked = Signal(QUrl)
+
         def acceptNavigationRequest(
             self, url: QUrl, kind: QWebEnginePage.NavigationType, main: bool
         ) -> bool:
-            # Only our own shell loads; links are not followed inside the preview.
+            # Only our own shell loads. A jump within the page (#fn:1) is
+            # allowed; any other link goes to the window to decide, and the
+            # preview itself never navigates away.
+            if kind == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
+                here = self.url().toString().split("#", 1)[0]
+                if url.hasFragment() and url.toString().split("#", 1)[0] == here:
+                    return True
+                self.link_clicked.emit(url)
+                return False
             return (
                 kind == QWebEnginePage.NavigationType.NavigationTypeTyped or url.scheme() == "data"
             )
@@ -86,14 +97,38 @@ if WEBENGINE_ERROR is None:
             pass
 
 
+class PreviewBridge(QObject):
+    """What the preview's isolated-world script may tell Python.
+
+    Signals:
+        link_clicked(str): the reader clicked a link with this address.
+    """
+
+    link_clicked = Signal(str)
+
+    @Slot(str)
+    def report_link(self, href: str) -> None:
+        self.link_clicked.emit(href)
+
+
+def _web_channel_js() -> str:
+    """Qt's qwebchannel.js, from Qt's own resources."""
+    source = QFile(":/qtwebchannel/qwebchannel.js")
+    if not source.open(QIODevice.OpenModeFlag.ReadOnly):
+        return ""
+    return bytes(source.readAll().data()).decode("utf-8")
+
+
 class PreviewView(QWidget):
     """Shows rendered posts.
 
     Signals:
         updated(int): the page now shows the update of this generation.
+        link_activated(QUrl): the reader clicked a link (not followed here).
     """
 
     updated = Signal(int)
+    link_activated = Signal(QUrl)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,15 +169,27 @@ class PreviewView(QWidget):
         settings.setUnknownUrlSchemePolicy(
             QWebEngineSettings.UnknownUrlSchemePolicy.DisallowUnknownUrlSchemes
         )
+        # Page -> Python messages go through a web channel that exists only
+        # in the isolated world: the post's markup cannot reach it.
+        self.bridge = PreviewBridge(self)
+        self._channel = QWebChannel(self)
+        self._channel.registerObject("bridge", self.bridge)
+        self._page.setWebChannel(self._channel, QWebEngineScript.ScriptWorldId.ApplicationWorld)
         script = QWebEngineScript()
         script.setName("galley-preview")
-        script.setSourceCode(resource_path("preview", "preview.js").read_text(encoding="utf-8"))
+        script.setSourceCode(
+            _web_channel_js()
+            + "\n"
+            + resource_path("preview", "preview.js").read_text(encoding="utf-8")
+        )
         script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
         script.setWorldId(QWebEngineScript.ScriptWorldId.ApplicationWorld)
         script.setRunsOnSubFrames(False)
         self._page.scripts().insert(script)
         self._web.setPage(self._page)
         self._page.loadFinished.connect(self._on_loaded)
+        self._page.link_clicked.connect(self.link_activated)
+        self.bridge.link_clicked.connect(lambda href: self.link_activated.emit(QUrl(href)))
         layout.addWidget(self._web)
 
     # -- public -------------------------------------------------------------

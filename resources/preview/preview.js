@@ -14,7 +14,29 @@
     return node;
   }
 
+  // Clicks on links are the window's to decide (open a post, open the
+  // browser, refuse): report them and stop the page from navigating.
+  document.addEventListener(
+    "click",
+    (event) => {
+      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+      if (!link) return;
+      const href = link.getAttribute("href");
+      if (href.startsWith("#")) return; // a jump within the page
+      event.preventDefault();
+      if (window.galley.bridge) window.galley.bridge.report_link(link.href);
+    },
+    true
+  );
+
+  if (typeof QWebChannel !== "undefined" && typeof qt !== "undefined") {
+    new QWebChannel(qt.webChannelTransport, (channel) => {
+      window.galley.bridge = channel.objects.bridge;
+    });
+  }
+
   window.galley = {
+    bridge: null,
     // update: {header: string|null, order: [[id, line], ...], html: {id: html}}
     apply(update) {
       const root = document.getElementById("galley-article");

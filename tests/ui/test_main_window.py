@@ -281,3 +281,34 @@ def test_the_status_bar_counts_chinese_characters_and_words(
     qtbot.wait_until(
         lambda: window.counts.text().startswith("Selected: 2 characters · 0 words"), timeout=5_000
     )
+
+
+def test_links_in_the_preview(qtbot, window: MainWindow, site: Path, monkeypatch) -> None:
+    from PySide6.QtGui import QDesktopServices
+
+    opened: list[str] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True
+    )
+    path = site / "_posts" / "2020-01-06-links.md"
+    path.write_text(
+        "---\ntitle: 链接\n---\n"
+        "[港口]({% post_url 2025-09-18-dongyu-shore-power %}) "
+        "[web](https://example.com/a) [mail](mailto:desk@example.com) [tel](tel:+861012345678)\n",
+        encoding="utf-8",
+    )
+    open_post(qtbot, window, path)
+
+    def click(selector: str) -> None:
+        evaluate(qtbot, window, f"document.querySelector('{selector}').click(); 0")
+
+    click('a[href^="https"]')
+    qtbot.wait_until(lambda: opened == ["https://example.com/a"], timeout=5_000)
+    click('a[href^="mailto"]')
+    qtbot.wait_until(lambda: len(opened) == 2, timeout=5_000)
+    click('a[href^="tel"]')  # kept by the sanitiser, but not a kind the window opens
+    qtbot.wait_until(lambda: "tel:" in window.statusBar().currentMessage(), timeout=5_000)
+    assert len(opened) == 2
+    with qtbot.wait_signal(window.post_opened, timeout=20_000) as opened_post:
+        click('a[href*="dongyu"]')
+    assert opened_post.args[0].endswith("2025-09-18-dongyu-shore-power.md")

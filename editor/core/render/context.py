@@ -856,6 +856,25 @@ class SiteContext:
 
     # ------------------------------------------------------- lookups for tags
 
+    def document_for_url(self, url_path: str) -> PostSummary | None:
+        """The post or document published at ``url_path`` (``baseurl`` and
+        ``index.html``/``.html`` spelling differences allowed), if any."""
+        baseurl = "/" + str(self.config.get("baseurl") or "").strip("/")
+        path = url_path.split("#", 1)[0].split("?", 1)[0] or "/"
+        if baseurl != "/" and (path == baseurl or path.startswith(baseurl + "/")):
+            path = path[len(baseurl) :] or "/"
+
+        def shapes(url: str) -> set[str]:
+            url = url if url.startswith("/") else "/" + url
+            bare = url.removesuffix("index.html").removesuffix(".html").rstrip("/")
+            return {bare, bare + "/", bare + ".html", bare + "/index.html"}
+
+        wanted = shapes(path)
+        for document in self.documents:
+            if document.url and shapes(document.url) & wanted:
+                return document
+        return None
+
     def find_post(self, name: str) -> PostSummary | None:
         """The post ``{% post_url name %}`` names (``2010-07-21-slug`` or
         ``folder/2010-07-21-slug``), as Jekyll's ``PostComparer`` finds it."""

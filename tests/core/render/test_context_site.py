@@ -257,3 +257,17 @@ def test_copied_site_is_independent(tmp_path: Path) -> None:
     (root / "_posts/2010-07-21-name.md").unlink()
     context = SiteContext.load(root)
     assert context.find_post("2010-07-21-name") is None
+
+
+def test_documents_are_found_by_their_published_url() -> None:
+    from pathlib import Path
+
+    from editor.core.render.context import SiteContext
+    from editor.core.resources import resource_path
+
+    context = SiteContext.load(Path(resource_path("sample-site")))
+    post = next(d for d in context.documents if "dongyu" in d.relative_path)
+    assert context.document_for_url(post.url) == post
+    assert context.document_for_url(post.url.removesuffix(".html") + "/") == post
+    assert context.document_for_url(post.url + "#fn:1") == post
+    assert context.document_for_url("/no/such/page.html") is None
