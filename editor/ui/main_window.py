@@ -30,6 +30,7 @@ from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
 from editor.ui.front_matter_form import FrontMatterForm
 from editor.ui.preview import PreviewView
+from editor.ui.scroll_sync import ScrollSync
 from editor.ui.sidebar import Sidebar
 from editor.ui.status_counts import StatusCounts
 
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.preview = PreviewView(self)
         self.counts = StatusCounts(self.editor, self)
         self.links = LinkResolver(self)
+        self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.feed = PreviewFeed(parent=self)
         self.lister = PostLister(self)
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.set_text(document.post.body)
         self.editor.blockSignals(False)
+        self.scroll_sync.body_line = document.post.body_line
         self.form.set_document(document)
         self.preview.start_post(str(document.post.fields().get("lang") or self._site_lang()))
         self._update_title()

@@ -25,6 +25,7 @@ from editor.core.render.types import Block
 from editor.core.resources import resource_path
 
 try:
+    from PySide6.QtWebChannel import QWebChannel
     from PySide6.QtWebEngineCore import (
         QWebEnginePage,
         QWebEngineProfile,
@@ -33,7 +34,6 @@ try:
         QWebEngineUrlRequestInfo,
         QWebEngineUrlRequestInterceptor,
     )
-    from PySide6.QtWebChannel import QWebChannel
     from PySide6.QtWebEngineWidgets import QWebEngineView
 
     from editor.services.site_scheme import BASE_URL, SCHEME, SiteSchemeHandler
@@ -102,13 +102,19 @@ class PreviewBridge(QObject):
 
     Signals:
         link_clicked(str): the reader clicked a link with this address.
+        scrolled(float): the reader scrolled; this file line is at the top.
     """
 
     link_clicked = Signal(str)
+    scrolled = Signal(float)
 
     @Slot(str)
     def report_link(self, href: str) -> None:
         self.link_clicked.emit(href)
+
+    @Slot(float)
+    def report_scroll(self, line: float) -> None:
+        self.scrolled.emit(line)
 
 
 def _web_channel_js() -> str:
@@ -230,6 +236,10 @@ class PreviewView(QWidget):
             self._pending = (generation, blocks, header)
             return
         self._apply(generation, blocks, header)
+
+    def scroll_to_line(self, line: float) -> None:
+        """Bring file line ``line`` to the top of the preview."""
+        self.run_in_page(f"galley.scrollToLine({float(line)!r})")
 
     def run_in_page(self, script: str, callback: object = None) -> None:
         """Run JavaScript in the isolated world (where ``galley`` lives)."""

@@ -35,8 +35,86 @@
     });
   }
 
+  // Scrolling: the page reports the source line at its top; commands to
+  // scroll (from the editor) are not reported back, so the two never chase
+  // each other.
+  let commanded = false;
+  let reportPending = false;
+
+  function blocks() {
+    return Array.from(document.querySelectorAll("#galley-article > .galley-block"));
+  }
+
+  // The file line at the top of the viewport, interpolated inside a block.
+  function lineAtTop() {
+    const all = blocks();
+    for (let i = 0; i < all.length; i++) {
+      const rect = firstRect(all[i]);
+      if (!rect) continue;
+      if (rect.bottom > 0) {
+        const line = Number(all[i].dataset.line);
+        const next = i + 1 < all.length ? Number(all[i + 1].dataset.line) : line + 1;
+        const share = rect.height > 0 ? Math.min(1, Math.max(0, -rect.top / rect.height)) : 0;
+        return line + share * Math.max(0, next - line);
+      }
+    }
+    return 0;
+  }
+
+  // A block is display: contents; measure its children together.
+  function firstRect(block) {
+    let top = Infinity;
+    let bottom = -Infinity;
+    for (const child of block.children) {
+      const r = child.getBoundingClientRect();
+      top = Math.min(top, r.top);
+      bottom = Math.max(bottom, r.bottom);
+    }
+    return top === Infinity ? null : { top: top, bottom: bottom, height: bottom - top };
+  }
+
+  window.addEventListener("scroll", () => {
+    if (commanded) {
+      commanded = false;
+      return;
+    }
+    if (reportPending) return;
+    reportPending = true;
+    requestAnimationFrame(() => {
+      reportPending = false;
+      if (window.galley.bridge) window.galley.bridge.report_scroll(lineAtTop());
+    });
+  });
+
   window.galley = {
     bridge: null,
+
+    // Bring file line ``line`` to the top of the view.
+    scrollToLine(line) {
+      const all = blocks();
+      let index = -1;
+      for (let i = 0; i < all.length; i++) {
+        if (Number(all[i].dataset.line) <= line) index = i;
+        else break;
+      }
+      let y = 0;
+      if (index >= 0) {
+        const rect = firstRect(all[index]);
+        if (rect) {
+          const start = Number(all[index].dataset.line);
+          const next = index + 1 < all.length ? Number(all[index + 1].dataset.line) : start + 1;
+          const share = next > start ? Math.min(1, (line - start) / (next - start)) : 0;
+          y = window.scrollY + rect.top + share * rect.height;
+        }
+      }
+      y = Math.max(0, Math.round(y));
+      if (Math.abs(window.scrollY - y) < 1) return window.scrollY;
+      commanded = true;
+      window.scrollTo(0, y);
+      return window.scrollY;
+    },
+
+    lineAtTop: lineAtTop,
     // update: {header: string|null, order: [[id, line], ...], html: {id: html}}
     apply(update) {
       const root = document.getElementById("galley-article");

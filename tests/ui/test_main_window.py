@@ -230,19 +230,29 @@ def evaluate(qtbot, window: MainWindow, script: str) -> object:
 def test_edits_patch_only_changed_blocks_and_keep_the_scroll(
     qtbot, window: MainWindow, site: Path
 ) -> None:
-    open_post(qtbot, window, site / POST)
+    path = site / "_posts" / "2020-01-08-scroll.md"
+    body = "\n\n".join(f"段落 {i}：" + "港口岸电改造。" * 20 for i in range(80))
+    path.write_text("---\ntitle: 滚动\n---\n" + body + "\n", encoding="utf-8")
+    open_post(qtbot, window, path)
     evaluate(qtbot, window, "document.querySelector('.galley-block').dataset.probe = 'kept'; 0")
-    evaluate(qtbot, window, "window.scrollTo(0, 300); window.scrollY")
+    # Scroll the editor halfway; the preview follows.
+    bar = window.editor.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    qtbot.wait_until(lambda: float(evaluate(qtbot, window, "window.scrollY")) > 100, timeout=10_000)
+    qtbot.wait_until(lambda: not window.scroll_sync._timer.isActive(), timeout=5_000)
     scroll_before = evaluate(qtbot, window, "window.scrollY")
-    assert scroll_before and scroll_before > 0
-    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    # Type at the top of what the editor shows: it does not scroll, so the
+    # preview must stay where it is while its blocks are patched.
+    cursor = window.editor.textCursor()
+    cursor.setPosition(window.editor.firstVisibleBlock().position())
+    window.editor.setTextCursor(cursor)
     with qtbot.wait_signal(window.preview_updated, timeout=30_000):
-        type_text(window.editor, "\n\n结尾新段落")
+        type_text(window.editor, "新插入的句子。")
     assert (
         evaluate(qtbot, window, "document.querySelector('.galley-block').dataset.probe") == "kept"
     )
     assert evaluate(qtbot, window, "window.scrollY") == scroll_before
-    assert "结尾新段落" in str(
+    assert "新插入的句子" in str(
         evaluate(qtbot, window, "document.getElementById('galley-article').innerText")
     )
 
@@ -312,3 +322,31 @@ def test_links_in_the_preview(qtbot, window: MainWindow, site: Path, monkeypatch
     with qtbot.wait_signal(window.post_opened, timeout=20_000) as opened_post:
         click('a[href*="dongyu"]')
     assert opened_post.args[0].endswith("2025-09-18-dongyu-shore-power.md")
+
+
+def test_scroll_sync_both_ways(qtbot, window: MainWindow, site: Path) -> None:
+    path = site / "_posts" / "2020-01-07-long.md"
+    body = "\n\n".join(f"## 第 {i} 节\n\n段落 {i}：" + "港口岸电改造。" * 30 for i in range(60))
+    path.write_text("---\ntitle: 长文\n---\n" + body + "\n", encoding="utf-8")
+    open_post(qtbot, window, path)
+    sync = window.scroll_sync
+
+    # Editor -> preview: the preview's top line follows the editor's.
+    window.editor.verticalScrollBar().setValue(window.editor.verticalScrollBar().maximum() // 2)
+    editor_line = sync.editor_top_line()
+    qtbot.wait_until(
+        lambda: abs(float(evaluate(qtbot, window, "galley.lineAtTop()")) - editor_line) <= 2,
+        timeout=10_000,
+    )
+
+    # Preview -> editor: scrolling the page moves the editor, and the
+    # editor's move is not echoed back to the page.
+    heading = body.split("\n").index("## 第 10 节") + 4  # file line of that heading
+    evaluate(
+        qtbot,
+        window,
+        f"document.querySelector('[data-line=\"{heading}\"]').children[0].scrollIntoView(); 0",
+    )
+    qtbot.wait_until(lambda: abs(sync.editor_top_line() - heading) <= 1, timeout=10_000)
+    # The editor moved because of the page: it must not send a scroll back.
+    assert not sync._timer.isActive()
