@@ -12,9 +12,11 @@ from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -28,6 +30,7 @@ from editor.services.link_resolver import LinkResolver
 from editor.services.post_lister import PostLister
 from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
+from editor.ui.find_bar import FindBar
 from editor.ui.front_matter_form import FrontMatterForm
 from editor.ui.preview import PreviewView
 from editor.ui.scroll_sync import ScrollSync
@@ -71,6 +74,7 @@ class MainWindow(QMainWindow):
         self.editor = BodyEditor(self)
         self.preview = PreviewView(self)
         self.counts = StatusCounts(self.editor, self)
+        self.find_bar = FindBar(self.editor, self)
         self.links = LinkResolver(self)
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.feed = PreviewFeed(parent=self)
@@ -90,7 +94,13 @@ class MainWindow(QMainWindow):
     def _build_layout(self) -> None:
         middle = QSplitter(Qt.Orientation.Vertical, self)
         middle.addWidget(self.form)
-        middle.addWidget(self.editor)
+        editing = QWidget(self)
+        editing_layout = QVBoxLayout(editing)
+        editing_layout.setContentsMargins(0, 0, 0, 0)
+        editing_layout.setSpacing(0)
+        editing_layout.addWidget(self.editor)
+        editing_layout.addWidget(self.find_bar)
+        middle.addWidget(editing)
         middle.setStretchFactor(1, 3)
         self._splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self._splitter.setObjectName("main_splitter")
@@ -155,6 +165,7 @@ class MainWindow(QMainWindow):
         self.feed.rendered.connect(self._show_render)
         self.feed.problems.connect(self._show_problems)
         self.feed.counted.connect(self.counts.set_body_counts)
+        self.editor.notice.connect(lambda message: self.statusBar().showMessage(message, 15000))
         self.preview.link_activated.connect(self._follow_link)
         self.links.resolved.connect(self._open_linked_post)
         self.preview.updated.connect(self._on_preview_updated)
@@ -352,6 +363,20 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_path(Path(path))
+
+    def find(self) -> None:
+        self.find_bar.open_bar(replace=False)
+
+    def replace(self) -> None:
+        self.find_bar.open_bar(replace=True)
+
+    def go_to_line(self) -> None:
+        last = self.editor.document().blockCount()
+        line, ok = QInputDialog.getInt(
+            self, self.tr("Go to line"), self.tr("Line (1–{0}):").format(last), 1, 1, last
+        )
+        if ok:
+            self.editor.go_to_line(line)
 
     def toggle_sidebar(self) -> None:
         self.sidebar.setVisible(not self.sidebar.isVisible())
