@@ -60,7 +60,9 @@ class MainWindow(QMainWindow):
     preview_updated = Signal()
     post_opened = Signal(str)
 
-    RENDER_DELAY_MS = 150
+    # 0: the next turn of the event loop, so keys pressed together go as one
+    # request; the render worker drops requests overtaken by newer ones.
+    RENDER_DELAY_MS = 0
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -399,6 +401,9 @@ class MainWindow(QMainWindow):
             return
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("window/geometry", self.saveGeometry())
+        # Updates still on their way from the worker must not reach a
+        # preview that is being taken down.
+        self.feed.rendered.disconnect(self._show_render)
         self.lister.shutdown()
         self.links.shutdown()
         self.feed.shutdown()

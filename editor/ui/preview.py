@@ -216,7 +216,7 @@ class PreviewView(QWidget):
         self._shown = set()
         self._header = None
         self._ready = False
-        if WEBENGINE_ERROR is None:
+        if WEBENGINE_ERROR is None and self._page is not None:
             self._page.setHtml(build_shell(lang), BASE_URL)
 
     def show_update(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
@@ -230,6 +230,8 @@ class PreviewView(QWidget):
             )
             self.updated.emit(generation)
             return
+        if self._page is None:
+            return  # shut down: a late update from the worker has nowhere to go
         if self._lang is None:
             self.start_post("zh-CN")
         if not self._ready:
@@ -242,8 +244,9 @@ class PreviewView(QWidget):
         self.run_in_page(f"galley.scrollToLine({float(line)!r})")
 
     def run_in_page(self, script: str, callback: object = None) -> None:
-        """Run JavaScript in the isolated world (where ``galley`` lives)."""
-        if WEBENGINE_ERROR is None:
+        """Run JavaScript in the isolated world (where ``galley`` lives);
+        nothing once the preview is shut down."""
+        if WEBENGINE_ERROR is None and self._page is not None:
             world = QWebEngineScript.ScriptWorldId.ApplicationWorld
             if callback is None:
                 self._page.runJavaScript(script, world)
