@@ -57,6 +57,18 @@ class Post:
         return post
 
     @classmethod
+    def from_text(cls, text: str, path: str | Path | None = None) -> Post:
+        """A post from text already decoded (an editor's buffer, for
+        rendering): UTF-8, no byte checks."""
+        post = cls.__new__(cls)
+        post.path = Path(path) if path is not None else None
+        post.encoding = textcodec.UTF8
+        post._original = text
+        post.signature = None
+        post._split = split(newlines.normalize(text))
+        return post
+
+    @classmethod
     def from_bytes(cls, data: bytes, path: str | Path | None = None) -> Post:
         """A post from bytes in memory (``path`` only names it in messages)."""
         return cls(data, Path(path) if path is not None else None)

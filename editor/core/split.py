@@ -123,13 +123,16 @@ def _split_delimited(
     if open_match is None:
         return Split(None, "", "", "", text)
     start = open_match.end()
+    # Candidates are looked for lazily and only within the size limit: the
+    # usual post closes its front matter at the first one, and scanning a
+    # 1 MB body for "---" lines on every keystroke would be wasted.
     candidates = []
-    for match in closing.finditer(text, start):
-        candidates.append(match)
-        if len(candidates) >= _MAX_CANDIDATES or match.start() - start > yaml_fm.MAX_BYTES:
-            break
     first_problem: ParseProblem | None = None
-    for match in candidates:
+    limit = start + yaml_fm.MAX_BYTES + 8
+    for match in closing.finditer(text, start, limit):
+        candidates.append(match)
+        if len(candidates) > _MAX_CANDIDATES:
+            break
         block = text[start : match.start()]
         data, problem = parse(fmt, block)
         if problem is None:
@@ -141,6 +144,14 @@ def _split_delimited(
             # limit; parsing them all would multiply the cost (half a second
             # per candidate for deep flow nesting).
             break
+    if not candidates:
+        # Closed only past the limit: too large to read, not unclosed.
+        beyond = closing.search(text, limit)
+        if beyond is not None:
+            candidates.append(beyond)
+            first_problem = ParseProblem(
+                f"front matter is larger than {yaml_fm.MAX_BYTES // 1024} KB", limit=True
+            )
 
     if not _looks_like_front_matter(fmt, text[start:]):
         return Split(None, "", "", "", text)

@@ -32,6 +32,15 @@ class PreviewFeed(QObject):
         self.latest = 0
         self.worker.updated.connect(self._on_update)
         self.worker.timed_out.connect(self._on_timeout)
+        self.worker.failed.connect(
+            lambda reason: self.problems.emit(
+                [
+                    QCoreApplication.translate(
+                        "PreviewFeed", "The preview could not render: {0}"
+                    ).format(reason)
+                ]
+            )
+        )
 
     def request(self, site: Path | None, path: Path | None, text: str) -> None:
         """Render ``text`` (the whole post, ``\\n`` newlines)."""

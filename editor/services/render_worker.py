@@ -30,10 +30,13 @@ class RenderWorker(QObject):
         updated(object): a RenderUpdate, in the order requests were rendered.
         timed_out(float): a render exceeded the limit (seconds); the worker
             process was restarted.
+        failed(str): the worker could not render at all (it is retried with
+            the next request).
     """
 
     updated = Signal(object)
     timed_out = Signal(float)
+    failed = Signal(str)
 
     def __init__(self, time_limit: float = 5.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -79,7 +82,12 @@ class RenderWorker(QObject):
                     return
                 request, self._pending = self._pending, None
             assert request is not None
-            update = self._render(request)
+            try:
+                update = self._render(request)
+            except Exception as exc:  # never let the dispatcher die: say why and go on
+                self._stop_process(graceful=False)
+                self.failed.emit(f"{type(exc).__name__}: {exc}")
+                continue
             if update is not None:
                 self.updated.emit(update)
 

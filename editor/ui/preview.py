@@ -144,7 +144,7 @@ class PreviewView(QWidget):
         self.notice: str | None = None
         self._ready = False
         self._lang: str | None = None
-        self._shown: set[str] = set()
+        self._blocks: tuple[Block, ...] = ()
         self._header: str | None = None
         self._pending: tuple[int, tuple[Block, ...], str] | None = None
         if WEBENGINE_ERROR is None:
@@ -213,7 +213,7 @@ class PreviewView(QWidget):
     def start_post(self, lang: str) -> None:
         """Load a fresh page for a new post (its blocks come with show_update)."""
         self._lang = lang
-        self._shown = set()
+        self._blocks = ()
         self._header = None
         self._ready = False
         if WEBENGINE_ERROR is None and self._page is not None:
@@ -271,14 +271,40 @@ class PreviewView(QWidget):
             self._apply(*pending)
 
     def _apply(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
+        """Send the page only what changed: the blocks between the unchanged
+        first and last ones, and how far the later ones' lines moved."""
+        old = self._blocks
+        limit = min(len(old), len(blocks))
+        prefix = 0
+        while (
+            prefix < limit
+            and old[prefix].id == blocks[prefix].id
+            and old[prefix].line == blocks[prefix].line
+        ):
+            prefix += 1
+        suffix = 0
+        while (
+            suffix < limit - prefix
+            and old[len(old) - 1 - suffix].id == blocks[len(blocks) - 1 - suffix].id
+        ):
+            suffix += 1
+        shift = blocks[-suffix].line - old[-suffix].line if suffix else 0
+        if suffix and any(
+            b.line - a.line != shift
+            for a, b in zip(old[len(old) - suffix :], blocks[len(blocks) - suffix :], strict=True)
+        ):
+            suffix, shift = 0, 0  # lines moved unevenly: resend them
+        middle = blocks[prefix : len(blocks) - suffix]
         update = {
             "header": header if header != self._header else None,
-            "order": [[block.id, block.line] for block in blocks],
-            "html": {block.id: block.html for block in blocks if block.id not in self._shown},
+            "prefix": prefix,
+            "remove": len(old) - prefix - suffix,
+            "insert": [[block.id, block.line, block.html] for block in middle],
+            "shift": shift,
         }
-        self._shown = {block.id for block in blocks}
+        self._blocks = blocks
         self._header = header
         payload = json.dumps(update, ensure_ascii=False)
         self.run_in_page(
-            f"galley.apply({payload})", lambda _result, g=generation: self.updated.emit(g)
+            f"galley.patch({payload})", lambda _result, g=generation: self.updated.emit(g)
         )

@@ -115,6 +115,32 @@
     },
 
     lineAtTop: lineAtTop,
+
+    // update: {header: string|null, prefix: n, remove: n, insert: [[id, line, html]], shift: n}
+    // The first ``prefix`` blocks stay, the next ``remove`` go, ``insert``
+    // comes in their place, and the blocks after it move by ``shift`` lines.
+    patch(update) {
+      const root = document.getElementById("galley-article");
+      if (!root) return -1;
+      if (typeof update.header === "string") {
+        document.getElementById("galley-header").innerHTML = update.header;
+      }
+      const children = root.children;
+      for (let i = 0; i < update.remove; i++) {
+        const node = children[update.prefix];
+        if (node) node.remove();
+      }
+      const before = children[update.prefix] || null;
+      const fragment = document.createDocumentFragment();
+      for (const [id, line, html] of update.insert) fragment.appendChild(blockNode(id, line, html));
+      root.insertBefore(fragment, before);
+      if (update.shift) {
+        for (let i = update.prefix + update.insert.length; i < children.length; i++) {
+          children[i].dataset.line = String(Number(children[i].dataset.line) + update.shift);
+        }
+      }
+      return children.length;
+    },
     // update: {header: string|null, order: [[id, line], ...], html: {id: html}}
     apply(update) {
       const root = document.getElementById("galley-article");

@@ -74,7 +74,7 @@ class RenderHost:
             if self._helper is not None:
                 renderer.pipeline.parallel = ParallelMarkdown(self._helper, renderer.config)
             self._renderers = {request.site: renderer}  # one site at a time
-        post = Post.from_bytes(request.text.encode("utf-8"), request.path)
+        post = Post.from_text(request.text, request.path)
         result = renderer.render(post)
         order = tuple((block.id, block.line) for block in result.blocks)
         fresh = {block.id: block.html for block in result.blocks if block.id not in self._previous}
