@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.jekyll_reference import (  # noqa: E402 (needs the path above)
+from benchmarks.jekyll_reference import (
     ReferenceBuild,
     ReferenceBuildError,
     Source,
