@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from editor.core import fields
 from editor.core.errors import GalleyError
 from editor.core.post import Post
 from editor.core.site import Site
@@ -26,18 +27,30 @@ class PostRow:
     path: Path
     title: str
     draft: bool
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 def read_row(site: Site, path: Path) -> PostRow:
-    """The row for ``path``: its title, or its file name when it has none."""
+    """The row for ``path``: its title (its file name when it has none), and
+    its categories and tags (for completion in the form)."""
     title = ""
+    categories: list[str] = []
+    tags: list[str] = []
     try:
-        post = Post.load(path)
-        value = post.fields().get("title")
+        values = Post.load(path).fields()
+        value = values.get("title")
         title = str(value).strip() if value is not None else ""
+        for key, into in (
+            ("categories", categories),
+            ("category", categories),
+            ("tags", tags),
+            ("tag", tags),
+        ):
+            into.extend(fields.list_of(values.get(key))[0])
     except GalleyError:
         pass
-    return PostRow(path, title or path.stem, site.is_draft(path))
+    return PostRow(path, title or path.stem, site.is_draft(path), tuple(categories), tuple(tags))
 
 
 class _Signals(QObject):

@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,8 +26,16 @@ from PySide6.QtWidgets import (
 from editor.core import fields, yaml_fm
 from editor.core.errors import GalleyError
 from editor.services.document import Document
+from editor.ui.field_widgets import DateTimeField, TextField, TokenCompleter
 
 _LIST_KEYS = frozenset({"categories", "category", "tags", "tag"})
+#: Jekyll's fields and the common ones, in the order the form shows them.
+_KNOWN_FIELDS = (
+    "title", "date", "layout", "categories", "tags", "published", "permalink",
+    "excerpt", "author", "description", "image",
+)  # fmt: skip
+#: Shown even when the post does not set them (filling one in adds it).
+_ALWAYS_SHOWN = frozenset({"title", "layout", "categories", "tags", "excerpt"})
 
 
 class FrontMatterForm(QWidget):
@@ -43,6 +52,7 @@ class FrontMatterForm(QWidget):
         self.setObjectName("front_matter_form")
         self._document: Document | None = None
         self._widgets: dict[str, QWidget] = {}
+        self._site_values: dict[str, list[str]] = {}
 
         self._stack = QStackedWidget(self)
         self._fields_page = QWidget()
@@ -109,27 +119,69 @@ class FrontMatterForm(QWidget):
         if not in_raw:
             self._build_fields()
 
+    def set_site_values(self, layouts: list[str], categories: list[str], tags: list[str]) -> None:
+        """Values to offer: the site's layouts, every category and tag used."""
+        self._site_values = {"layout": layouts, "categories": categories, "tags": tags}
+        if self._widgets:
+            self._build_fields()
+
     def _build_fields(self) -> None:
         while self._fields_layout.rowCount():
             self._fields_layout.removeRow(0)
         self._widgets.clear()
         if self._document is None or self._document.post.data is None:
             return
-        for key, value in self._document.post.fields().items():
-            widget = self._make_widget(key, value)
-            self._widgets[key] = widget
-            self._fields_layout.addRow(key, widget)
+        values = self._document.post.fields()
+        # Jekyll's own fields first, in a fixed order, shown even when unset
+        # (set only when the user fills them in); then everything else.
+        for key in _KNOWN_FIELDS:
+            if key in values or key in _ALWAYS_SHOWN:
+                self._add_row(key, values.get(key), key in values)
+        for key, value in values.items():
+            if key not in _KNOWN_FIELDS:
+                self._add_row(key, value, True)
 
-    def _make_widget(self, key: str, value: Any) -> QWidget:
+    def _add_row(self, key: str, value: Any, present: bool) -> None:
+        widget = self._make_widget(key, value, present)
+        self._widgets[key] = widget
+        self._fields_layout.addRow(key, widget)
+
+    def _make_widget(self, key: str, value: Any, present: bool = True) -> QWidget:
+        date = fields.date_of(value) if key == "date" and present else None
+        if date is not None:
+            date_field = DateTimeField(date)
+            date_field.committed.connect(lambda text, k=key: self._set(k, yaml_fm.Raw(text)))
+            return date_field
+        if key in ("excerpt", "description") and (isinstance(value, str) or not present):
+            text_field = TextField(value or "")
+            text_field.setPlaceholderText(self.tr("Not set"))
+            text_field.committed.connect(lambda text, k=key: self._set(k, text))
+            return text_field
+        if key == "layout" and (isinstance(value, str) or not present):
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItems(self._site_values.get("layout", []))
+            combo.setCurrentText(value or "")
+            line = combo.lineEdit()
+            line.setPlaceholderText(self.tr("Not set"))
+            line.setProperty("original", combo.currentText())
+            line.editingFinished.connect(lambda k=key, e=line: self._line_edited(k, e))
+            combo.activated.connect(lambda _i, k=key, e=line: self._line_edited(k, e))
+            return combo
         if isinstance(value, bool):
             box = QCheckBox()
             box.setChecked(value)
             box.toggled.connect(lambda checked, k=key: self._set(k, checked))
             return box
         edit = QLineEdit()
-        edit.setText(self._display(key, value))
+        edit.setText(self._display(key, value) if present else "")
+        edit.setPlaceholderText(self.tr("Not set"))
         edit.setProperty("original", edit.text())
         edit.editingFinished.connect(lambda k=key, e=edit: self._line_edited(k, e))
+        if key in _LIST_KEYS:
+            _, style = fields.list_of(value)
+            words = self._site_values.get("tags" if key.startswith("tag") else "categories", [])
+            edit.setCompleter(TokenCompleter(words, " " if style == "string" else ", ", edit))
         return edit
 
     @staticmethod

@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
         self.sidebar.open_requested.connect(lambda path: self.open_post(Path(path)))
         self.lister.rows_found.connect(self.sidebar.add_rows)
         self.lister.rows_found.connect(lambda _rows: self._select_open_post())
+        self.lister.finished.connect(self._offer_site_values)
         self.editor.textChanged.connect(self._edit_timer.start)
         self.editor.modificationChanged.connect(lambda _m: self._update_title())
         self._edit_timer.timeout.connect(self._sync_body)
@@ -242,6 +243,17 @@ class MainWindow(QMainWindow):
             )
         self.post_opened.emit(str(path))
         return True
+
+    def _offer_site_values(self) -> None:
+        """Give the form the site's layouts and every category and tag used."""
+        if self.site is None:
+            return
+        layouts_dir = self.site.root / "_layouts"
+        layouts = sorted(p.stem for p in layouts_dir.glob("*.html")) if layouts_dir.is_dir() else []
+        rows = self.sidebar.rows()
+        categories = sorted({c for row in rows for c in row.categories})
+        tags = sorted({t for row in rows for t in row.tags})
+        self.form.set_site_values(layouts, categories, tags)
 
     def _select_open_post(self) -> None:
         if self.document is not None and self.document.path is not None:

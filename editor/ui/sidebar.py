@@ -26,6 +26,7 @@ class Sidebar(QListView):
         super().__init__(parent)
         self.setObjectName("sidebar")
         self._model = QStandardItemModel(self)
+        self._rows: list[PostRow] = []
         self.setModel(self._model)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setUniformItemSizes(True)
@@ -34,9 +35,15 @@ class Sidebar(QListView):
 
     def clear(self) -> None:
         self._model.clear()
+        self._rows.clear()
+
+    def rows(self) -> list[PostRow]:
+        """Every row shown, as read from the posts."""
+        return list(self._rows)
 
     def add_rows(self, rows: list[PostRow]) -> None:
         """Append rows (one model update per batch)."""
+        self._rows.extend(rows)
         items = []
         for row in rows:
             label = row.title + (self.tr(" (draft)") if row.draft else "")

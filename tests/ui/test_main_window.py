@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from editor.core.resources import resource_path
 from editor.ui.main_window import MainWindow
@@ -350,3 +350,47 @@ def test_scroll_sync_both_ways(qtbot, window: MainWindow, site: Path) -> None:
     qtbot.wait_until(lambda: abs(sync.editor_top_line() - heading) <= 1, timeout=10_000)
     # The editor moved because of the page: it must not send a scroll back.
     assert not sync._timer.isActive()
+
+
+def test_typed_form_fields_edit_only_their_lines(qtbot, window: MainWindow, site: Path) -> None:
+    from PySide6.QtCore import QDateTime
+    from PySide6.QtWidgets import QComboBox
+
+    from editor.ui.field_widgets import DateTimeField, TextField
+
+    path = site / "_posts" / "2020-01-09-form.md"
+    path.write_text(
+        "---\ntitle: 表单\ndate: 2022-02-09 11:01:42 +0800\ntags: 新闻 政策\n"
+        "custom_key: 保留\n---\n正文\n",
+        encoding="utf-8",
+    )
+    with qtbot.wait_signal(window.lister.finished, timeout=10_000):
+        window.open_site(site)
+    open_post(qtbot, window, path)
+    form = window.form
+
+    date = form.field_widget("date")
+    assert isinstance(date, DateTimeField)
+    assert date.findChild(QLabel, "offset").text() == "+0800"
+    date.edit.setDateTime(QDateTime(2022, 2, 10, 9, 30, 0))
+    date.edit.editingFinished.emit()
+
+    layout = form.field_widget("layout")  # not in the post: offered, empty
+    assert isinstance(layout, QComboBox) and layout.currentText() == ""
+    assert "post" in [layout.itemText(i) for i in range(layout.count())]  # from _layouts
+
+    tags = form.field_widget("tags")
+    assert isinstance(tags, QLineEdit) and tags.completer() is not None
+    tags.setText("新闻 政策 港口")
+    tags.editingFinished.emit()
+
+    excerpt = form.field_widget("excerpt")
+    assert isinstance(excerpt, TextField)
+    assert form.field_widget("custom_key").text() == "保留"  # unknown keys stay visible
+
+    window.save()
+    text = path.read_text(encoding="utf-8")
+    assert text == (
+        "---\ntitle: 表单\ndate: 2022-02-10 09:30:00 +0800\ntags: 新闻 政策 港口\n"
+        "custom_key: 保留\n---\n正文\n"
+    )
