@@ -53,6 +53,7 @@ class FrontMatterForm(QWidget):
         self._document: Document | None = None
         self._widgets: dict[str, QWidget] = {}
         self._site_values: dict[str, list[str]] = {}
+        self._defaults: dict[str, Any] = {}
 
         self._stack = QStackedWidget(self)
         self._fields_page = QWidget()
@@ -119,6 +120,19 @@ class FrontMatterForm(QWidget):
         if not in_raw:
             self._build_fields()
 
+    def set_defaults(self, defaults: dict[str, Any]) -> None:
+        """Values the post inherits from ``_config.yml`` ``defaults``: shown as
+        placeholders of unset fields, written only when the user sets them."""
+        self._defaults = defaults
+        if self._widgets:
+            self._build_fields()
+
+    def _placeholder(self, key: str) -> str:
+        if key in self._defaults:
+            inherited = self._display(key, fields.to_plain(self._defaults[key]))
+            return self.tr("{0} (from _config.yml)").format(inherited)
+        return self.tr("Not set")
+
     def set_site_values(self, layouts: list[str], categories: list[str], tags: list[str]) -> None:
         """Values to offer: the site's layouts, every category and tag used."""
         self._site_values = {"layout": layouts, "categories": categories, "tags": tags}
@@ -154,7 +168,7 @@ class FrontMatterForm(QWidget):
             return date_field
         if key in ("excerpt", "description") and (isinstance(value, str) or not present):
             text_field = TextField(value or "")
-            text_field.setPlaceholderText(self.tr("Not set"))
+            text_field.setPlaceholderText(self._placeholder(key))
             text_field.committed.connect(lambda text, k=key: self._set(k, text))
             return text_field
         if key == "layout" and (isinstance(value, str) or not present):
@@ -163,7 +177,7 @@ class FrontMatterForm(QWidget):
             combo.addItems(self._site_values.get("layout", []))
             combo.setCurrentText(value or "")
             line = combo.lineEdit()
-            line.setPlaceholderText(self.tr("Not set"))
+            line.setPlaceholderText(self._placeholder(key))
             line.setProperty("original", combo.currentText())
             line.editingFinished.connect(lambda k=key, e=line: self._line_edited(k, e))
             combo.activated.connect(lambda _i, k=key, e=line: self._line_edited(k, e))
@@ -175,7 +189,7 @@ class FrontMatterForm(QWidget):
             return box
         edit = QLineEdit()
         edit.setText(self._display(key, value) if present else "")
-        edit.setPlaceholderText(self.tr("Not set"))
+        edit.setPlaceholderText(self._placeholder(key))
         edit.setProperty("original", edit.text())
         edit.editingFinished.connect(lambda k=key, e=edit: self._line_edited(k, e))
         if key in _LIST_KEYS:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from editor import __version__
 from editor.core.errors import GalleyError
 from editor.core.preview_page import header_html
+from editor.core.render.context import SiteContext
 from editor.core.render.types import Block
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self._settings = settings
         self.site: Site | None = None
+        self._site_config: SiteContext | None = None
         self.document: Document | None = None
 
         self.sidebar = Sidebar(self)
@@ -194,6 +196,10 @@ class MainWindow(QMainWindow):
         self.site = open_site(root)
         self.preview.set_site(self.site.root, str(self.site.config.get("baseurl") or ""))
         self.links.set_site(self.site.root if self.site.kind != "folder" else None)
+        # The configuration only (cheap at any size): what posts inherit.
+        self._site_config = SiteContext.load(
+            self.site.root if self.site.kind != "folder" else None, documents=False
+        )
         self.sidebar.clear()
         self.lister.scan(self.site)
         if self.site.config_problem:
@@ -225,6 +231,7 @@ class MainWindow(QMainWindow):
         self.editor.set_text(document.post.body)
         self.editor.blockSignals(False)
         self.scroll_sync.body_line = document.post.body_line
+        self.form.set_defaults(self._site_config.defaults_for(path) if self._site_config else {})
         self.form.set_document(document)
         self.preview.start_post(str(document.post.fields().get("lang") or self._site_lang()))
         self._update_title()

@@ -394,3 +394,17 @@ def test_typed_form_fields_edit_only_their_lines(qtbot, window: MainWindow, site
         "---\ntitle: 表单\ndate: 2022-02-10 09:30:00 +0800\ntags: 新闻 政策 港口\n"
         "custom_key: 保留\n---\n正文\n"
     )
+
+
+def test_inherited_defaults_are_placeholders_and_not_written(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    # The sample site's _config.yml gives posts `layout: post` through defaults.
+    path = site / "_posts" / "2025-11-04-press-release-workflow.md"
+    before = path.read_bytes()
+    open_post(qtbot, window, path)
+    layout = window.form.field_widget("layout")
+    assert layout.currentText() == "" and layout.lineEdit().placeholderText().startswith("post")
+    window.form.field_widget("title").editingFinished.emit()  # nothing changed
+    window.save()
+    assert path.read_bytes() == before

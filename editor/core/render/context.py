@@ -383,10 +383,14 @@ class SiteContext:
     # ----------------------------------------------------------------- load
 
     @classmethod
-    def load(cls, root: Path | None, *, now: dt.datetime | None = None) -> SiteContext:
-        """Read the site at ``root`` (``None``: no site, Jekyll's defaults)."""
+    def load(
+        cls, root: Path | None, *, now: dt.datetime | None = None, documents: bool = True
+    ) -> SiteContext:
+        """Read the site at ``root`` (``None``: no site, Jekyll's defaults).
+        ``documents=False`` reads only the configuration: enough for
+        ``defaults_for`` and cheap on a site of any size."""
         context = cls(open_site(root) if root is not None else None, now=now)
-        if context.site is not None and context.site.kind == "jekyll":
+        if documents and context.site is not None and context.site.kind == "jekyll":
             context._read_documents()
         return context
 
