@@ -52,10 +52,12 @@ def header_html(front_matter: dict[str, Any]) -> str:
     return f'<div class="galley-fm">{"".join(parts)}</div>' if parts else ""
 
 
-def build_shell(lang: str = "zh-CN") -> str:
+def build_shell(lang: str = "zh-CN", remote: bool = False) -> str:
     """The preview page without content: the preview loads it once per post
-    and then fills ``#galley-header`` and ``#galley-article`` block by block."""
+    and then fills ``#galley-header`` and ``#galley-article`` block by block.
+    ``remote``: the reader allowed this post's remote images and media."""
     replacements = {
+        "{remote}": " https: http:" if remote else "",
         "{lang}": html.escape(lang, quote=True),
         "{style}": _style(),
         "{highlight}": _highlight_css(),

@@ -130,6 +130,16 @@ class MainWindow(QMainWindow):
             ActionSpec("open_post", tr("&File"), tr("Open &Post…"), "Ctrl+Shift+O", "choose_post"),
             ActionSpec("save", tr("&File"), tr("&Save"), QKeySequence.StandardKey.Save, "save"),
             ActionSpec("quit", tr("&File"), tr("&Quit"), QKeySequence.StandardKey.Quit, "close"),
+            ActionSpec("find", tr("&Edit"), tr("&Find…"), QKeySequence.StandardKey.Find, "find"),
+            ActionSpec("replace", tr("&Edit"), tr("&Replace…"), "Ctrl+H", "replace"),
+            ActionSpec("go_to_line", tr("&Edit"), tr("&Go to Line…"), "Ctrl+G", "go_to_line"),
+            ActionSpec(
+                "load_remote",
+                tr("&View"),
+                tr("Load &Remote Content for This Post"),
+                None,
+                "toggle_remote",
+            ),
             ActionSpec(
                 "toggle_sidebar", tr("&View"), tr("&Library"), "Ctrl+Shift+L", "toggle_sidebar"
             ),
@@ -157,6 +167,7 @@ class MainWindow(QMainWindow):
         for key in ("toggle_sidebar", "toggle_preview"):
             actions[key].setCheckable(True)
             actions[key].setChecked(True)
+        actions["load_remote"].setCheckable(True)
         return actions
 
     def _connect_signals(self) -> None:
@@ -233,6 +244,7 @@ class MainWindow(QMainWindow):
         self.scroll_sync.body_line = document.post.body_line
         self.form.set_defaults(self._site_config.defaults_for(path) if self._site_config else {})
         self.form.set_document(document)
+        self.actions_by_id["load_remote"].setChecked(False)  # remote content is allowed per post
         self.preview.start_post(str(document.post.fields().get("lang") or self._site_lang()))
         self._update_title()
         self._select_open_post()
@@ -384,6 +396,11 @@ class MainWindow(QMainWindow):
         )
         if path:
             self.open_path(Path(path))
+
+    def toggle_remote(self) -> None:
+        """Fetch (or stop fetching) remote images for the open post only."""
+        allowed = self.actions_by_id["load_remote"].isChecked()
+        self.preview.set_remote(allowed, self.feed.latest)
 
     def find(self) -> None:
         self.find_bar.open_bar(replace=False)

@@ -54,10 +54,14 @@ if WEBENGINE_ERROR is None:
             super().__init__(parent)
             #: Every request the page made: (address, allowed).
             self.log: list[tuple[str, bool]] = []
+            #: The reader allowed remote content for the open post.
+            self.remote = False
 
         def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
             url = info.requestUrl()
-            allowed = url.scheme() in _ALLOWED_SCHEMES
+            allowed = url.scheme() in _ALLOWED_SCHEMES or (
+                self.remote and url.scheme() in ("http", "https")
+            )
             self.log.append((url.toString(), allowed))
             if not allowed:
                 info.block(True)
@@ -145,6 +149,7 @@ class PreviewView(QWidget):
         self._ready = False
         self._lang: str | None = None
         self._blocks: tuple[Block, ...] = ()
+        self._remote = False
         self._header: str | None = None
         self._pending: tuple[int, tuple[Block, ...], str] | None = None
         if WEBENGINE_ERROR is None:
@@ -210,14 +215,28 @@ class PreviewView(QWidget):
         if WEBENGINE_ERROR is None:
             self.scheme_handler.set_site(root, baseurl)
 
-    def start_post(self, lang: str) -> None:
-        """Load a fresh page for a new post (its blocks come with show_update)."""
+    def start_post(self, lang: str, remote: bool = False) -> None:
+        """Load a fresh page for a new post (its blocks come with show_update).
+        ``remote``: fetch this post's remote images and media."""
         self._lang = lang
         self._blocks = ()
         self._header = None
         self._ready = False
         if WEBENGINE_ERROR is None and self._page is not None:
-            self._page.setHtml(build_shell(lang), BASE_URL)
+            self._interceptor.remote = remote
+            self._page.setHtml(build_shell(lang, remote), BASE_URL)
+
+    def set_remote(self, allowed: bool, generation: int) -> None:
+        """Allow or block remote content for the open post: the page is
+        loaded again with the same blocks."""
+        blocks, header = self._blocks, self._header or ""
+        self.start_post(self._lang or "zh-CN", allowed)
+        self._remote = allowed
+        self._pending = (generation, blocks, header)
+
+    @property
+    def remote_allowed(self) -> bool:
+        return WEBENGINE_ERROR is None and self._interceptor.remote
 
     def show_update(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
         """Show ``blocks`` under ``header``, patching only what changed."""
@@ -266,6 +285,8 @@ class PreviewView(QWidget):
 
     def _on_loaded(self, ok: bool) -> None:
         self._ready = True
+        if self.remote_allowed:
+            self.run_in_page("galley.remote = true; 0")
         pending, self._pending = self._pending, None
         if pending is not None:
             self._apply(*pending)

@@ -11,7 +11,20 @@
     node.dataset.block = id;
     node.dataset.line = String(line);
     node.innerHTML = html;
+    if (!window.galley.remote) markRemote(node);
     return node;
+  }
+
+  // Remote images are never fetched unless the reader allows it for this
+  // post: show where they would come from instead.
+  function markRemote(node) {
+    for (const image of node.querySelectorAll("img[src^='http:'], img[src^='https:'], img[src^='//']")) {
+      const note = document.createElement("span");
+      note.className = "galley-remote";
+      note.textContent = "\u{1F6AB} " + image.getAttribute("src");
+      note.title = image.getAttribute("alt") || "";
+      image.replaceWith(note);
+    }
   }
 
   // Clicks on links are the window's to decide (open a post, open the
@@ -88,6 +101,7 @@
 
   window.galley = {
     bridge: null,
+    remote: false,
 
     // Bring file line ``line`` to the top of the view.
     scrollToLine(line) {

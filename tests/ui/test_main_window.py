@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtGui import QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
 from editor.core.resources import resource_path
@@ -408,3 +408,42 @@ def test_inherited_defaults_are_placeholders_and_not_written(
     window.form.field_widget("title").editingFinished.emit()  # nothing changed
     window.save()
     assert path.read_bytes() == before
+
+
+def test_edit_menu_shortcuts_reach_the_find_bar(qtbot, window: MainWindow, site: Path) -> None:
+    open_post(qtbot, window, site / POST)
+    assert (
+        window.actions_by_id["find"].shortcut().matches(QKeySequence(QKeySequence.StandardKey.Find))
+    )
+    window.actions_by_id["replace"].trigger()
+    assert window.find_bar.isVisible() and window.find_bar.replace_edit.isVisible()
+    window.find_bar.find_edit.setText("岸电")
+    assert window.find_bar.find() and window.editor.textCursor().selectedText() == "岸电"
+
+
+def test_remote_images_load_only_when_allowed_for_the_post(
+    qtbot, window: MainWindow, site: Path
+) -> None:
+    path = site / "_posts" / "2020-01-10-remote.md"
+    path.write_text(
+        # A loopback address: the test must not send anything off the machine.
+        "---\ntitle: 远程\n---\n![pixel](http://127.0.0.1:9/tracker/p.gif)\n",
+        encoding="utf-8",
+    )
+    open_post(qtbot, window, path)
+    # Blocked: a note with the address instead of the image, and no request.
+    assert evaluate(qtbot, window, "document.querySelectorAll('img').length") == 0
+    assert "127.0.0.1:9/tracker/p.gif" in str(
+        evaluate(qtbot, window, "document.querySelector('.galley-remote').textContent")
+    )
+    assert not [u for u, _ in window.preview.requests if "tracker" in u]
+    # Allowed for this post: the page asks for it (the interceptor lets it through).
+    with qtbot.wait_signal(window.preview.updated, timeout=20_000):
+        window.actions_by_id["load_remote"].trigger()
+    qtbot.wait_until(
+        lambda: any("tracker" in u and allowed for u, allowed in window.preview.requests),
+        timeout=10_000,
+    )
+    # Another post: blocked again.
+    open_post(qtbot, window, site / POST)
+    assert not window.actions_by_id["load_remote"].isChecked() and not window.preview.remote_allowed
