@@ -15,8 +15,12 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from editor import __version__
+
+if TYPE_CHECKING:  # Qt is imported at run time, after the environment is set
+    from PySide6.QtCore import QSettings
 
 SCREENSHOT_SIZE = (1400, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
@@ -126,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
-def settings() -> QSettings:  # type: ignore[name-defined]  # noqa: F821
+def settings() -> QSettings:
     """The user's settings (INI file; ``GALLEY_CONFIG_DIR`` moves it, for tests)."""
     from PySide6.QtCore import QSettings
 

@@ -149,7 +149,6 @@ class PreviewView(QWidget):
         self._ready = False
         self._lang: str | None = None
         self._blocks: tuple[Block, ...] = ()
-        self._remote = False
         self._header: str | None = None
         self._pending: tuple[int, tuple[Block, ...], str] | None = None
         if WEBENGINE_ERROR is None:
@@ -231,7 +230,6 @@ class PreviewView(QWidget):
         loaded again with the same blocks."""
         blocks, header = self._blocks, self._header or ""
         self.start_post(self._lang or "zh-CN", allowed)
-        self._remote = allowed
         self._pending = (generation, blocks, header)
 
     @property

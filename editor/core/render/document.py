@@ -11,18 +11,20 @@ from pathlib import Path
 from typing import Any
 
 from editor.core.post import Post
+from editor.core.render.context import SiteContext
 from editor.core.render.pipeline import Pipeline
 from editor.core.render.types import RenderResult
 from editor.core.site import find_site_root
 
 
 class SiteRenderer:
-    """A pipeline and the site context it renders in (None: no site)."""
+    """A pipeline and the site context it renders in (``root`` None: a post
+    outside any site, with Jekyll's defaults)."""
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
-        self.context = _load_context(root)
-        self.config: dict[str, Any] = dict(getattr(self.context, "config", {}) or {})
+        self.context = SiteContext.load(root)
+        self.config: dict[str, Any] = dict(self.context.config)
         self.pipeline = Pipeline(self.context, self.config)
 
     @classmethod
@@ -32,21 +34,10 @@ class SiteRenderer:
 
     def page(self, post: Post) -> dict[str, Any]:
         """Jekyll's ``page`` for ``post``: front matter over ``defaults``."""
-        fields = post.fields()
-        if self.context is not None and hasattr(self.context, "page_vars"):
-            return dict(self.context.page_vars(fields, post.path))
-        return dict(fields)
+        return dict(self.context.page_vars(post.fields(), post.path))
 
     def render(self, post: Post, page: dict[str, Any] | None = None) -> RenderResult:
         """Render ``post``'s body as Jekyll's ``{{ content }}`` would be."""
         return self.pipeline.render(
             post.body, self.page(post) if page is None else page, post.body_line
         )
-
-
-def _load_context(root: Path | None) -> Any | None:
-    try:
-        from editor.core.render.context import SiteContext
-    except ImportError:
-        return None
-    return SiteContext.load(root)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from editor.core.render.blocks import SourceBlock, Splitter
+from editor.core.render.context import SiteContext
+from editor.core.render.liquid import JekyllLiquid
 from editor.core.render.markdown_stage import RenderState, build_markdown
 from editor.core.render.parallel import Job, ParallelMarkdown
 from editor.core.render.sanitize import sanitize
@@ -75,14 +77,14 @@ class Pipeline:
 
     def __init__(
         self,
-        context: Any | None = None,
+        context: SiteContext | None = None,
         config: Mapping[str, Any] | None = None,
         *,
         liquid: bool = True,
         clean: bool = True,
     ) -> None:
         if config is None and context is not None:
-            config = getattr(context, "config", None)
+            config = context.config
         self._config: Mapping[str, Any] = config or {}
         self._state = RenderState()
         self._md = build_markdown(self._state, self._config)
@@ -401,15 +403,8 @@ class Pipeline:
                 cache.popitem(last=False)
 
 
-def _make_liquid(context: Any | None, state: RenderState) -> Any | None:
-    try:
-        from editor.core.render.context import SiteContext
-        from editor.core.render.liquid import JekyllLiquid
-    except ImportError:
-        return None
-    if context is None:
-        context = SiteContext.load(None)
-    return JekyllLiquid(context, raw_html=state.raw_placeholder)
+def _make_liquid(context: SiteContext | None, state: RenderState) -> JekyllLiquid:
+    return JekyllLiquid(context or SiteContext.load(None), raw_html=state.raw_placeholder)
 
 
 def _footnote_defs(blocks: Any) -> dict[str, tuple[str, int]]:
