@@ -7,6 +7,7 @@ only that field's lines.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 from editor.core import fields, yaml_fm
 from editor.core.errors import GalleyError
 from editor.services.document import Document
-from editor.ui.field_widgets import DateTimeField, TextField, TokenCompleter
+from editor.ui.field_widgets import DateTimeField, ImageField, TextField, TokenCompleter
 
 _LIST_KEYS = frozenset({"categories", "category", "tags", "tag"})
 #: Jekyll's fields and the common ones, in the order the form shows them.
@@ -54,6 +55,7 @@ class FrontMatterForm(QWidget):
         self._widgets: dict[str, QWidget] = {}
         self._site_values: dict[str, list[str]] = {}
         self._defaults: dict[str, Any] = {}
+        self._site_root: tuple[Path | None, str] = (None, "")
 
         self._stack = QStackedWidget(self)
         self._fields_page = QWidget()
@@ -99,6 +101,14 @@ class FrontMatterForm(QWidget):
             document.front_matter_changed.connect(self._on_changed)
         self._raw_toggle.setChecked(document is not None and document.post.data is None)
         self._reload()
+
+    def set_site_root(self, root: Path | None, baseurl: str = "") -> None:
+        """The open site's folder and ``baseurl``: image fields resolve their
+        paths there and choose files from it (None: no site)."""
+        self._site_root = (root, baseurl)
+        for widget in self._widgets.values():
+            if isinstance(widget, ImageField):
+                widget.set_site(root, baseurl)
 
     def field_widget(self, key: str) -> QWidget | None:
         """The editor widget of ``key`` (for tests and scripting)."""
@@ -171,6 +181,14 @@ class FrontMatterForm(QWidget):
             text_field.setPlaceholderText(self._placeholder(key))
             text_field.committed.connect(lambda text, k=key: self._set(k, text))
             return text_field
+        # An empty ``image:`` is null: edited as a path too, written as a string.
+        if key in ("image", "cover", "thumbnail") and (value is None or isinstance(value, str)):
+            root, baseurl = self._site_root
+            image_field = ImageField(value or "", root, baseurl)
+            image_field.edit.setPlaceholderText(self._placeholder(key))
+            image_field.committed.connect(lambda text, k=key: self._set(k, text))
+            image_field.refused.connect(self.edit_failed)
+            return image_field
         if key == "layout" and (isinstance(value, str) or not present):
             combo = QComboBox()
             combo.setEditable(True)
