@@ -1,5 +1,5 @@
-"""Feeds the preview: sends the open post to the render worker and turns its
-updates into pages for the preview widget."""
+"""Feeds the preview: sends the open post to the render worker and passes
+its updates on (the preview applies them to the blocks it shows)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
-from editor.core.render.host import BlockMirror, RenderUpdate
+from editor.core.render.host import RenderUpdate
 from editor.services.render_worker import RenderWorker
 
 
@@ -15,20 +15,19 @@ class PreviewFeed(QObject):
     """Renders the open post off the UI thread.
 
     Signals:
-        rendered(int, object, object): a generation, its blocks (a tuple of
-            render.types.Block) and the post's front matter (a dict).
+        rendered(object): a render.host.RenderUpdate that did not fail; the
+            blocks it changes and the post's front matter.
         problems(list): messages about the last render (may be empty).
         counted(int, int): the body's CJK characters and Latin words.
     """
 
-    rendered = Signal(int, object, object)
+    rendered = Signal(object)
     problems = Signal(list)
     counted = Signal(int, int)
 
     def __init__(self, time_limit: float = 5.0, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker = RenderWorker(time_limit, self)
-        self._mirror = BlockMirror()
         self.latest = 0
         self.worker.updated.connect(self._on_update)
         self.worker.timed_out.connect(self._on_timeout)
@@ -52,13 +51,11 @@ class PreviewFeed(QObject):
         self.worker.shutdown()
 
     def _on_update(self, update: RenderUpdate) -> None:
-        blocks = self._mirror.apply(update)
-        messages = [str(d) for d in update.diagnostics]
-        self.problems.emit(messages)
-        if blocks is None:
+        self.problems.emit([str(d) for d in update.diagnostics])
+        if update.failed:
             return
         self.counted.emit(update.cjk, update.words)
-        self.rendered.emit(update.generation, blocks, update.front_matter)
+        self.rendered.emit(update)
 
     def _on_timeout(self, seconds: float) -> None:
         self.problems.emit(

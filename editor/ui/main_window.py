@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
@@ -24,7 +23,7 @@ from editor import __version__
 from editor.core.errors import GalleyError
 from editor.core.preview_page import header_html
 from editor.core.render.context import SiteContext
-from editor.core.render.types import Block
+from editor.core.render.host import RenderUpdate
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
 from editor.services.link_resolver import LinkResolver
@@ -291,10 +290,8 @@ class MainWindow(QMainWindow):
         site = self.site.root if self.site and self.site.kind != "folder" else None
         self.feed.request(site, self.document.path, self.document.post.source)
 
-    def _show_render(
-        self, generation: int, blocks: tuple[Block, ...], front_matter: dict[str, Any]
-    ) -> None:
-        self.preview.show_update(generation, blocks, header_html(front_matter))
+    def _show_render(self, update: RenderUpdate) -> None:
+        self.preview.show_update(update, header_html(update.front_matter))
 
     def _follow_link(self, url: QUrl) -> None:
         """A link clicked in the preview: another post of the site opens in

@@ -21,6 +21,7 @@ from PySide6.QtCore import QFile, QIODevice, QObject, QUrl, Signal, Slot
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from editor.core.preview_page import build_page, build_shell
+from editor.core.render.host import BlockMirror, BlockPatch, RenderUpdate
 from editor.core.render.types import Block
 from editor.core.resources import resource_path
 
@@ -148,9 +149,13 @@ class PreviewView(QWidget):
         self.notice: str | None = None
         self._ready = False
         self._lang: str | None = None
-        self._blocks: tuple[Block, ...] = ()
+        # The blocks of the newest render; the page shows them once
+        # ``_synced`` (after a load it needs them all, later only changes).
+        self._mirror = BlockMirror()
+        self._synced = False
         self._header: str | None = None
-        self._pending: tuple[int, tuple[Block, ...], str] | None = None
+        # A render that came while the page was loading: (generation, header).
+        self._pending: tuple[int, str] | None = None
         if WEBENGINE_ERROR is None:
             self._build_web_view(layout)
         else:
@@ -218,9 +223,10 @@ class PreviewView(QWidget):
         """Load a fresh page for a new post (its blocks come with show_update).
         ``remote``: fetch this post's remote images and media."""
         self._lang = lang
-        self._blocks = ()
         self._header = None
         self._ready = False
+        self._synced = False
+        self._pending = None
         if WEBENGINE_ERROR is None and self._page is not None:
             self._interceptor.remote = remote
             self._page.setHtml(build_shell(lang, remote), BASE_URL)
@@ -228,18 +234,27 @@ class PreviewView(QWidget):
     def set_remote(self, allowed: bool, generation: int) -> None:
         """Allow or block remote content for the open post: the page is
         loaded again with the same blocks."""
-        blocks, header = self._blocks, self._header or ""
+        header = self._header or ""
         self.start_post(self._lang or "zh-CN", allowed)
-        self._pending = (generation, blocks, header)
+        self._pending = (generation, header)
 
     @property
     def remote_allowed(self) -> bool:
         return WEBENGINE_ERROR is None and self._interceptor.remote
 
-    def show_update(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
-        """Show ``blocks`` under ``header``, patching only what changed."""
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The blocks of the newest render (what the page shows once updated)."""
+        return self._mirror.blocks
+
+    def show_update(self, update: RenderUpdate, header: str) -> None:
+        """Show a render under ``header``, patching only the blocks it changed."""
+        patch = self._mirror.apply(update)
+        if patch is None:
+            return
+        generation = update.generation
         if WEBENGINE_ERROR is not None:
-            content = "\n".join(block.html for block in blocks)
+            content = "\n".join(block.html for block in self._mirror.blocks)
             self._browser.setHtml(
                 build_page(content, {}, self._lang or "zh-CN").replace(
                     '<header id="galley-header"></header>', header, 1
@@ -252,9 +267,11 @@ class PreviewView(QWidget):
         if self._lang is None:
             self.start_post("zh-CN")
         if not self._ready:
-            self._pending = (generation, blocks, header)
-            return
-        self._apply(generation, blocks, header)
+            self._pending = (generation, header)
+        elif not self._synced:
+            self._send_all(generation, header)
+        else:
+            self._send(generation, patch, header)
 
     def scroll_to_line(self, line: float) -> None:
         """Bring file line ``line`` to the top of the preview."""
@@ -287,41 +304,23 @@ class PreviewView(QWidget):
             self.run_in_page("galley.remote = true; 0")
         pending, self._pending = self._pending, None
         if pending is not None:
-            self._apply(*pending)
+            self._send_all(*pending)
 
-    def _apply(self, generation: int, blocks: tuple[Block, ...], header: str) -> None:
-        """Send the page only what changed: the blocks between the unchanged
-        first and last ones, and how far the later ones' lines moved."""
-        old = self._blocks
-        limit = min(len(old), len(blocks))
-        prefix = 0
-        while (
-            prefix < limit
-            and old[prefix].id == blocks[prefix].id
-            and old[prefix].line == blocks[prefix].line
-        ):
-            prefix += 1
-        suffix = 0
-        while (
-            suffix < limit - prefix
-            and old[len(old) - 1 - suffix].id == blocks[len(blocks) - 1 - suffix].id
-        ):
-            suffix += 1
-        shift = blocks[-suffix].line - old[-suffix].line if suffix else 0
-        if suffix and any(
-            b.line - a.line != shift
-            for a, b in zip(old[len(old) - suffix :], blocks[len(blocks) - suffix :], strict=True)
-        ):
-            suffix, shift = 0, 0  # lines moved unevenly: resend them
-        middle = blocks[prefix : len(blocks) - suffix]
+    def _send_all(self, generation: int, header: str) -> None:
+        """Fill the freshly loaded page with every block."""
+        self._header = None
+        self._synced = True
+        self._send(generation, BlockPatch(0, -1, self._mirror.blocks, 0), header)
+
+    def _send(self, generation: int, patch: BlockPatch, header: str) -> None:
+        """Send the page one change (``removed`` -1: every block goes)."""
         update = {
             "header": header if header != self._header else None,
-            "prefix": prefix,
-            "remove": len(old) - prefix - suffix,
-            "insert": [[block.id, block.line, block.html] for block in middle],
-            "shift": shift,
+            "prefix": patch.prefix,
+            "remove": patch.removed,
+            "insert": [[block.id, block.line, block.html] for block in patch.inserted],
+            "shift": patch.shift,
         }
-        self._blocks = blocks
         self._header = header
         payload = json.dumps(update, ensure_ascii=False)
         self.run_in_page(

@@ -25,8 +25,9 @@ def test_a_request_comes_back_as_blocks_with_file_lines(qtbot, worker: RenderWor
         generation = worker.request(None, "post.md", POST)
     update: RenderUpdate = blocker.args[0]
     assert update.generation == generation
-    blocks = BlockMirror().apply(update)
-    assert blocks is not None
+    mirror = BlockMirror()
+    assert mirror.apply(update) is not None
+    blocks = mirror.blocks
     assert [b.line for b in blocks] == [4, 6, 8]
     assert "标题" in blocks[0].html and 'class="footnotes"' in blocks[2].html
     assert update.front_matter == {"title": "测试"}
@@ -43,8 +44,11 @@ def test_only_new_blocks_cross_the_pipe_and_the_mirror_rebuilds_them(
         worker.request(None, None, POST.replace("正文", "新正文"))
     update = second.args[0]
     assert len(update.html) == 1  # only the edited paragraph's HTML was sent
-    blocks = mirror.apply(update)
-    assert blocks is not None and "新正文" in blocks[1].html and "标题" in blocks[0].html
+    assert (update.prefix, update.removed, len(update.insert), update.shift) == (1, 1, 1, 0)
+    patch = mirror.apply(update)
+    assert patch is not None and [b.html for b in patch.inserted] == [mirror.blocks[1].html]
+    blocks = mirror.blocks
+    assert "新正文" in blocks[1].html and "标题" in blocks[0].html
 
 
 def test_requests_are_coalesced(qtbot, worker: RenderWorker) -> None:
@@ -88,3 +92,32 @@ def test_a_pathological_post_is_stopped_and_the_worker_recovers(qtbot, qapp) -> 
         assert BlockMirror().apply(recovered.args[0]) is not None
     finally:
         worker.shutdown()
+
+
+def test_the_mirror_follows_any_sequence_of_updates_exactly() -> None:
+    """Updates carry only changes; applied in order, the mirror always holds
+    exactly the blocks a fresh render gives, whatever was edited (and when
+    the worker starts afresh, a reset update brings it back in step)."""
+    from editor.core.render.host import RenderHost, RenderRequest
+    from editor.core.render.pipeline import Pipeline
+
+    texts = [
+        POST,
+        POST.replace("正文", "新正文"),
+        POST.replace("# 标题\n", "# 标题\n\n新段落\n"),
+        POST.replace("正文 body", "正文\n\n第二段 body"),
+        POST + "\n## 另一个标题\n\n结尾\n",
+        "---\ntitle: x\n---\n",
+        POST,
+    ]
+    host, mirror = RenderHost(), BlockMirror()
+    for generation, text in enumerate(texts * 2, 1):
+        if generation == len(texts) + 2:
+            host = RenderHost()  # the worker process restarted
+        update = host.handle(RenderRequest(generation, None, None, text))
+        assert mirror.apply(update) is not None
+        body = text.split("---\n", 2)[2]
+        first_line = text[: len(text) - len(body)].count("\n") + 1
+        expected = Pipeline(config={}).render(body, {"title": "测试"}, first_line).blocks
+        assert [(b.id, b.line) for b in mirror.blocks] == [(b.id, b.line) for b in expected]
+        assert [b.html for b in mirror.blocks] == [b.html for b in expected]

@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Literal
 
 BlockKind = Literal["normal", "footnote", "definitions"]
@@ -175,6 +176,8 @@ def _chunks(body: str, pos: int = 0) -> Iterator[tuple[int, int]]:
 
 # A merged block while splitting: [start, end, kind, is_list].
 _Span = list[Any]
+_span_start = itemgetter(0)
+_span_end = itemgetter(1)
 
 
 def _joins(body: str, previous: _Span, first: str, is_list: bool) -> bool:
@@ -254,12 +257,14 @@ class Splitter:
 
         # Keep blocks ending well before the edit; the last kept one may
         # still absorb what follows, so re-split from the one before it.
-        keep = max(0, bisect.bisect_left([span[1] for span in old_spans], prefix - 1) - 1)
-        kept = [list(span) for span in old_spans[:keep]]
+        # (Searched by key, not by lists built for it: this runs per keystroke
+        # over every block of the post. Final spans are never changed, so
+        # the kept ones are shared, not copied.)
+        keep = max(0, bisect.bisect_left(old_spans, prefix - 1, key=_span_end) - 1)
+        kept = old_spans[:keep]
         # Re-split from a line start at or before the first change (the old
         # block start may lie past it when blank lines were edited).
         restart_at = min(old_spans[keep][0], body.rfind("\n", 0, prefix) + 1)
-        old_starts = {span[0]: index for index, span in enumerate(old_spans)}
         sync_from = len(body) - suffix
 
         new_spans: list[_Span] = kept
@@ -267,7 +272,9 @@ class Splitter:
         for span, final in _spans(body, restart_at):
             if not final:
                 start = span[0]
-                index = old_starts.get(start - delta)
+                index = bisect.bisect_left(old_spans, start - delta, key=_span_start)
+                if index == len(old_spans) or old_spans[index][0] != start - delta:
+                    continue
                 if start >= sync_from and index is not None and index > 0 and new_spans:
                     before_old = old_spans[index - 1]
                     before_new = new_spans[-1]

@@ -16,7 +16,7 @@ import html
 import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from editor.core.render.blocks import SourceBlock, Splitter
@@ -25,7 +25,7 @@ from editor.core.render.liquid import JekyllLiquid
 from editor.core.render.markdown_stage import RenderState, build_markdown
 from editor.core.render.parallel import Job, ParallelMarkdown
 from editor.core.render.sanitize import sanitize
-from editor.core.render.types import Block, Diagnostic, RenderResult
+from editor.core.render.types import Block, BlockChange, Diagnostic, RenderResult
 from editor.core.wordcount import count
 
 _NO_REFS: list[str] = []
@@ -64,6 +64,29 @@ class _Rendered:
         object.__setattr__(self, "digest", _digest(self.html))
 
 
+@dataclass(frozen=True, slots=True)
+class _Previous:
+    """What the last render left for the next one to start from.
+
+    ``normal_before[i]`` is how many normal blocks come before source block
+    ``i`` (so also the index of its rendered block); ``digests`` counts the
+    rendered blocks by digest and ``header_ids`` the header ids they carry
+    before numbering, over the whole body; ``notes`` holds, per rendered
+    block, the footnote references it makes (label, number, references to
+    the label before it), and ``numbers`` the footnote numbers."""
+
+    sources: list[SourceBlock]
+    result: RenderResult
+    page_sig: str
+    definitions: str
+    numbers: dict[str, int]
+    notes: list[tuple[tuple[str, int, int], ...] | None]
+    normal_before: list[int]
+    digests: dict[str, int]
+    header_ids: dict[str, int]
+    has_section: bool
+
+
 class Pipeline:
     """Renders post bodies for one site; keep it and reuse it (it caches).
 
@@ -72,6 +95,8 @@ class Pipeline:
     """
 
     CACHE_SIZE = 20_000
+    #: An edit that touches more source blocks than this takes the full pass.
+    LOCAL_EDIT_MAX = 64
     #: Below this many blocks to convert, a helper process is not worth it.
     PARALLEL_MIN = 300
 
@@ -94,6 +119,8 @@ class Pipeline:
         self._liquid_cache: OrderedDict[tuple[Any, ...], _LiquidOut] = OrderedDict()
         self._splitter = Splitter()
         self._counts: dict[str, tuple[int, int]] = {}
+        self._previous: _Previous | None = None
+        self._serial = 0
         #: A ``parallel.ParallelMarkdown`` to share big renders with (optional).
         self.parallel: ParallelMarkdown | None = None
         kramdown = self._config.get("kramdown")
@@ -108,8 +135,11 @@ class Pipeline:
         """Render ``body`` whose first line is file line ``first_line``."""
         page = page or {}
         blocks = self._splitter.split(body, first_line)
-        normal = [b for b in blocks if b.kind == "normal"]
         page_sig = _signature(page)
+        local = self._render_local(blocks, page_sig)
+        if local is not None:
+            return local
+        normal = [b for b in blocks if b.kind == "normal"]
 
         # Liquid first, over every block in order (Jekyll runs it over the
         # whole post before Markdown): its output may define links.
@@ -159,7 +189,181 @@ class Pipeline:
             out_blocks.append(_block(section, line, seen))
         self._trim_cache()
         cjk, words = self._count(blocks)
-        return RenderResult(_unique_header_ids(out_blocks), tuple(diagnostics), cjk, words)
+        header_ids: dict[str, int] = {}
+        self._serial += 1
+        result = RenderResult(
+            _unique_header_ids(out_blocks, header_ids),
+            tuple(diagnostics),
+            cjk,
+            words,
+            self._serial,
+        )
+        self._previous = None
+        if not diagnostics:
+            normal_before = [0]
+            for block in blocks:
+                normal_before.append(normal_before[-1] + (block.kind == "normal"))
+            self._previous = _Previous(
+                blocks, result, page_sig, definitions, numbers, [job[0][3] for job in jobs],
+                normal_before, seen, header_ids, bool(numbers),
+            )  # fmt: skip
+        return result
+
+    def _render_local(self, blocks: list[SourceBlock], page_sig: str) -> RenderResult | None:
+        """The render after an edit confined to a few plain blocks, made from
+        the last render without visiting the others; None when the edit
+        could change anything outside those blocks (Liquid, which footnotes
+        are referenced in what order, link or footnote definitions, repeated
+        header ids or blocks, problems), and the full pass must run.
+
+        The result is exactly what the full pass would give (the
+        incremental tests hold both to it)."""
+        previous = self._previous
+        if previous is None or previous.page_sig != page_sig:
+            return None
+        old = previous.sources
+        limit = min(len(old), len(blocks))
+        start = 0
+        while start < limit and (blocks[start] is old[start] or blocks[start] == old[start]):
+            start += 1
+        kept = 0
+        delta = blocks[-1].line - old[-1].line if limit else 0
+        while kept < limit - start:
+            new_block, old_block = blocks[-1 - kept], old[-1 - kept]
+            if (
+                new_block.text != old_block.text
+                or new_block.kind != old_block.kind
+                or new_block.line - old_block.line != delta
+            ):
+                break
+            kept += 1
+        old_end, new_end = len(old) - kept, len(blocks) - kept
+        if not kept:
+            delta = 0
+        old_mid, new_mid = old[start:old_end], blocks[start:new_end]
+        if len(old_mid) + len(new_mid) > self.LOCAL_EDIT_MAX:
+            return None
+        for block in (*old_mid, *new_mid):
+            if block.kind != "normal" or _HAS_LIQUID.search(block.text):
+                return None
+
+        # The rendered blocks that go: no other block may share their
+        # digest or header ids (the others' ids and numbering would change).
+        first_out, end_out = previous.normal_before[start], previous.normal_before[old_end]
+        gone = previous.result.blocks[first_out:end_out]
+        gone_digests: set[str] = set()
+        gone_headers: dict[str, int] = {}
+        for shown in gone:
+            digest = shown.id[1 : shown.id.rfind("-")]
+            if shown.id.endswith("-h") or previous.digests.get(digest) != 1:
+                return None
+            gone_digests.add(digest)
+            if "<h" in shown.html:
+                for match in _HEADER_ID.finditer(shown.html):
+                    gone_headers[match.group(2)] = gone_headers.get(match.group(2), 0) + 1
+        if any(previous.header_ids.get(name) != n for name, n in gone_headers.items()):
+            return None
+
+        # Footnote references: the same labels in the same order, so every
+        # number and backlink elsewhere stays; counted on from where the
+        # first of the blocks that go started.
+        gone_notes = [
+            note for notes in previous.notes[first_out:end_out] if notes for note in notes
+        ]
+        seen_refs: dict[str, int] = {}
+        for label, _number, before in gone_notes:
+            seen_refs.setdefault(label, before)
+        numbers = previous.numbers
+        jobs = [
+            self._markdown_job(_LiquidOut(block.text), previous.definitions, numbers, seen_refs)
+            for block in new_mid
+        ]
+        fresh_notes = [job[0][3] for job in jobs]
+        if [note[0] for note in gone_notes] != [
+            note[0] for notes in fresh_notes if notes for note in notes
+        ]:
+            return None
+        self._convert_missing(jobs)
+        digests = previous.digests
+        header_ids = previous.header_ids
+        fresh: list[Block] = []
+        fresh_digests: set[str] = set()
+        fresh_headers: set[str] = set()
+        for block, job in zip(new_mid, jobs, strict=True):
+            rendered = self._cache[job[0]]
+            self._cache.move_to_end(job[0])
+            digest = rendered.digest
+            if rendered.error is not None or digest in fresh_digests:
+                return None
+            if digests.get(digest) and digest not in gone_digests:
+                return None
+            fresh_digests.add(digest)
+            if "<h" in rendered.html:
+                for match in _HEADER_ID.finditer(rendered.html):
+                    name = match.group(2)
+                    if name in fresh_headers or header_ids.get(name, 0) - gone_headers.get(name, 0):
+                        return None
+                    fresh_headers.add(name)
+            fresh.append(Block(f"b{digest}-0", rendered.html, block.line))
+
+        tail = previous.result.blocks[end_out:]
+        if delta:
+            normal_tail = len(tail) - previous.has_section
+            moved = [Block(b.id, b.html, b.line + delta) for b in tail[:normal_tail]]
+            if previous.has_section:
+                section = tail[-1]
+                if section.line < old[old_end].line:
+                    return None  # the notes stay while the rest moves: full pass
+                moved.append(Block(section.id, section.html, section.line + delta))
+            tail = tuple(moved)
+
+        cjk, words = previous.result.cjk, previous.result.words
+        for block in old_mid:
+            pair = self._counts.get(block.text)
+            if pair is None:
+                counts = count(block.text)
+                pair = (counts.cjk, counts.words)
+            cjk, words = cjk - pair[0], words - pair[1]
+        for block in new_mid:
+            counts = count(block.text)
+            self._counts[block.text] = (counts.cjk, counts.words)
+            cjk, words = cjk + counts.cjk, words + counts.words
+
+        for digest in gone_digests:
+            del digests[digest]
+        for digest in fresh_digests:
+            digests[digest] = 1
+        for name, n in gone_headers.items():
+            header_ids[name] -= n
+        for name in fresh_headers:
+            header_ids[name] = header_ids.get(name, 0) + 1
+        counted = previous.normal_before
+        grown = len(new_mid) - len(old_mid)
+        normal_before = [
+            *counted[:start],
+            *range(counted[start], counted[start] + len(new_mid)),
+            *(n + grown for n in counted[old_end:]),
+        ]
+        self._trim_cache()
+        self._serial += 1
+        result = RenderResult(
+            previous.result.blocks[:first_out] + tuple(fresh) + tail,
+            (),
+            cjk,
+            words,
+            self._serial,
+            BlockChange(
+                previous.result.serial, first_out, len(gone), len(fresh), delta if tail else 0
+            ),
+        )
+        self._previous = replace(
+            previous,
+            sources=blocks,
+            result=result,
+            normal_before=normal_before,
+            notes=[*previous.notes[:first_out], *fresh_notes, *previous.notes[end_out:]],
+        )
+        return result
 
     def _count(self, blocks: list[SourceBlock]) -> tuple[int, int]:
         """Characters and words of the body, counting only changed blocks."""
@@ -451,10 +655,10 @@ def _block(rendered: _Rendered, line: int, seen: dict[str, int]) -> Block:
     return Block(f"b{digest}-{count}", rendered.html, line)
 
 
-def _unique_header_ids(blocks: list[Block]) -> tuple[Block, ...]:
+def _unique_header_ids(blocks: list[Block], counts: dict[str, int]) -> tuple[Block, ...]:
     """kramdown numbers repeated header ids (``x``, ``x-1``, ``x-2``) across
-    the whole document; blocks are rendered alone, so settle it here."""
-    counts: dict[str, int] = {}
+    the whole document; blocks are rendered alone, so settle it here.
+    ``counts`` is filled with how often each id was used."""
     out: list[Block] = []
     for block in blocks:
         if "<h" not in block.html:

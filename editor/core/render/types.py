@@ -39,14 +39,34 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class BlockChange:
+    """How a render's blocks differ from those of the render numbered
+    ``base``: the first ``prefix`` blocks are the same, the next ``removed``
+    are replaced by ``inserted`` new ones, and every block after those is the
+    same block moved by ``shift`` lines."""
+
+    base: int
+    prefix: int
+    removed: int
+    inserted: int
+    shift: int
+
+
+@dataclass(frozen=True, slots=True)
 class RenderResult:
-    """A rendered body: its blocks in order, and what went wrong."""
+    """A rendered body: its blocks in order, and what went wrong.
+
+    ``serial`` numbers the renders of one pipeline; ``change``, when known,
+    says which blocks differ from an earlier render (neither takes part in
+    comparing results)."""
 
     blocks: tuple[Block, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     #: CJK characters and Latin words of the body (markup not counted).
     cjk: int = 0
     words: int = 0
+    serial: int = field(default=0, compare=False)
+    change: BlockChange | None = field(default=None, compare=False)
 
     @property
     def html(self) -> str:

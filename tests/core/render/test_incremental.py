@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from editor.core.render.blocks import Splitter, split_blocks
 from editor.core.render.pipeline import Pipeline
+from editor.core.render.types import Block, RenderResult
 
 # Pieces that change how blocks are cut or rendered when typed anywhere.
 PIECES = [
@@ -59,12 +60,89 @@ def test_incremental_render_equals_full_render(sequence: list[tuple[float, str, 
     page = {"title": "页面 Page"}
     warm = Pipeline(config={})
     text = START
-    warm.render(text, page, 5)
+    previous = warm.render(text, page, 5)
     for edit in sequence:
         text = apply(text, edit)
         incremental = warm.render(text, page, 5)
-    full = Pipeline(config={}).render(text, page, 5)
-    assert incremental == full
+        # After every edit, not only the last: a render made from the last
+        # one (a local edit) must equal the full pass.
+        assert incremental == Pipeline(config={}).render(text, page, 5)
+        check_change(previous, incremental)
+        previous = incremental
+
+
+def check_change(previous: RenderResult, result: RenderResult) -> None:
+    """A result's ``change`` turns the previous blocks into its own."""
+    change = result.change
+    if change is None:
+        return
+    assert change.base == previous.serial
+    old = previous.blocks
+    kept_tail = old[change.prefix + change.removed :]
+    rebuilt = (
+        old[: change.prefix]
+        + result.blocks[change.prefix : change.prefix + change.inserted]
+        + tuple(Block(b.id, b.html, b.line + change.shift) for b in kept_tail)
+    )
+    assert rebuilt == result.blocks
+
+
+# Ordinary typing in a post of plain blocks: most edits stay inside one
+# block, which the pipeline renders without visiting the others.
+TYPING_START = "# 标题\n\n" + "\n\n".join(
+    [
+        "第一段落，有中文。", "Second paragraph with *emphasis* and [a link](/x).", "## Part\n",
+        "- one\n- two", "Same.", "Same.", "```\ncode\n```", "> quote here", "## Part",
+        "Last [ref][x].", "[x]: /y", "[^n]: note", "Uses[^n].", "{{ page.title }}",
+    ]
+) + "\n"  # fmt: skip
+TYPING = ["a", "中", "文", " ", "\n", "\n\n", "#", "## ", "*", "`", "[", "]", "Same.", "-", "1. ",
+          "<b>", "Part", "[^n]", "{{"]  # fmt: skip
+
+
+@settings(max_examples=int(os.environ.get("GALLEY_EXAMPLES", "120")), deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=1),
+            st.sampled_from(["insert", "insert", "delete", "replace"]),
+            st.sampled_from(TYPING),
+            st.integers(min_value=1, max_value=3),
+        ),
+        min_size=1,
+        max_size=15,
+    )
+)
+def test_typing_renders_equal_full_renders(sequence: list[tuple[float, str, str, int]]) -> None:
+    page = {"title": "页面 Page"}
+    warm = Pipeline(config={})
+    text = TYPING_START
+    previous = warm.render(text, page, 3)
+    for edit in sequence:
+        text = apply(text, edit)
+        incremental = warm.render(text, page, 3)
+        assert incremental == Pipeline(config={}).render(text, page, 3)
+        check_change(previous, incremental)
+        previous = incremental
+
+
+def test_a_local_edit_says_which_blocks_changed() -> None:
+    pipeline = Pipeline(config={})
+    body = "\n\n".join(f"Paragraph {i} 段落。" for i in range(50)) + "\n\n[^a]: note\n"
+    body = body.replace("Paragraph 40 ", "Paragraph 40[^a] ")
+    first = pipeline.render(body, {}, 4)
+    typed = pipeline.render(body.replace("Paragraph 10 ", "Paragraph 10 typed "), {}, 4)
+    assert typed.change is not None
+    assert (typed.change.prefix, typed.change.removed, typed.change.inserted) == (10, 1, 1)
+    assert typed.change.shift == 0
+    check_change(first, typed)
+    # A new line moves every later block, the footnotes with them.
+    entered = pipeline.render(body.replace("Paragraph 10 ", "Paragraph\n10 "), {}, 4)
+    assert entered.change is not None and entered.change.shift == 1
+    check_change(typed, entered)
+    assert entered == Pipeline(config={}).render(
+        body.replace("Paragraph 10 ", "Paragraph\n10 "), {}, 4
+    )
 
 
 @settings(max_examples=200, deadline=None)
