@@ -12,6 +12,8 @@
   // chunks). ``nodes`` and ``lines`` list the blocks and their file lines
   // in order, so moving lines never touches the page.
   const CHUNK = 64;
+  // Posts of more blocks than this are "long": see preview.css.
+  const LONG = 400;
   let nodes = [];
   let lines = [];
 
@@ -79,7 +81,8 @@
   // Scrolling: the page reports the source line at its top; commands to
   // scroll (from the editor) are not reported back, so the two never chase
   // each other.
-  let commanded = false;
+  let commanded = null;
+  let scrollRequest = 0;
   let reportPending = false;
 
   // The first block (index) whose box ends below the top of the viewport,
@@ -92,7 +95,7 @@
       const mid = (lo + hi) >> 1;
       let i = mid;
       let rect = null;
-      while (i < hi && !(rect = firstRect(nodes[i]))) i++;
+      while (i < hi && !(rect = blockRect(i))) i++;
       if (!rect) {
         hi = mid;
       } else if (rect.bottom > 0) {
@@ -128,6 +131,25 @@
     return lo - 1;
   }
 
+  // The box of block ``i``. In a chunk the engine skips (a long post, out
+  // of view) the blocks have no real place: share the chunk's estimated
+  // height among them, so positions agree with the page as it scrolls.
+  function blockRect(i) {
+    const node = nodes[i];
+    const chunk = node.parentNode;
+    if (chunk && chunk.parentNode && chunk.parentNode.classList.contains("galley-long")) {
+      const probe = chunk.querySelector(":scope > .galley-block > *");
+      if (probe && !probe.checkVisibility({ contentVisibilityAuto: true })) {
+        const box = chunk.getBoundingClientRect();
+        const count = chunk.childElementCount;
+        const k = Array.prototype.indexOf.call(chunk.children, node);
+        const height = box.height / count;
+        return { top: box.top + k * height, bottom: box.top + (k + 1) * height, height: height };
+      }
+    }
+    return firstRect(node);
+  }
+
   // A block is display: contents; measure its children together.
   function firstRect(block) {
     let top = Infinity;
@@ -141,10 +163,11 @@
   }
 
   window.addEventListener("scroll", () => {
-    if (commanded) {
-      commanded = false;
-      return;
-    }
+    // Where a command put the page: not reported (several scrolls before a
+    // frame come as one event, so the position tells, not a count).
+    if (commanded !== null && Math.abs(window.scrollY - commanded) < 1) return;
+    commanded = null;
+    scrollRequest++; // the reader scrolled: no more corrections
     if (reportPending) return;
     reportPending = true;
     requestAnimationFrame(() => {
@@ -153,27 +176,42 @@
     });
   });
 
+  // The page offset that puts file line ``line`` at the top of the view.
+  function offsetOfLine(line) {
+    const index = indexAtLine(line);
+    if (index < 0) return 0;
+    const rect = blockRect(index);
+    if (!rect) return window.scrollY;
+    const start = lines[index];
+    const next = index + 1 < lines.length ? lines[index + 1] : start + 1;
+    const share = next > start ? Math.min(1, (line - start) / (next - start)) : 0;
+    return Math.max(0, Math.round(window.scrollY + rect.top + share * rect.height));
+  }
+
+  // Scroll so file line ``line`` is at the top. In a long post the chunks
+  // that come into view are laid out only then and may turn out taller or
+  // shorter than estimated: look again after the next frames and correct.
+  function scrollToLine(line, corrections) {
+    const request = ++scrollRequest;
+    const y = offsetOfLine(line);
+    if (Math.abs(window.scrollY - y) >= 1) {
+      window.scrollTo(0, y);
+      commanded = window.scrollY; // where it could go (the end of the page stops it)
+    }
+    if (corrections > 0) {
+      requestAnimationFrame(() => {
+        if (request === scrollRequest) scrollToLine(line, corrections - 1);
+      });
+    }
+  }
+
   window.galley = {
     bridge: null,
     remote: false,
 
     // Bring file line ``line`` to the top of the view.
     scrollToLine(line) {
-      const index = indexAtLine(line);
-      let y = 0;
-      if (index >= 0) {
-        const rect = firstRect(nodes[index]);
-        if (rect) {
-          const start = lines[index];
-          const next = index + 1 < lines.length ? lines[index + 1] : start + 1;
-          const share = next > start ? Math.min(1, (line - start) / (next - start)) : 0;
-          y = window.scrollY + rect.top + share * rect.height;
-        }
-      }
-      y = Math.max(0, Math.round(y));
-      if (Math.abs(window.scrollY - y) < 1) return window.scrollY;
-      commanded = true;
-      window.scrollTo(0, y);
+      scrollToLine(line, 4);
       return window.scrollY;
     },
 
@@ -228,6 +266,9 @@
       }
       nodes = nodes.slice(0, prefix).concat(fresh, tail);
       lines = lines.slice(0, prefix).concat(update.insert.map((item) => item[1]), tailLines);
+      const long = nodes.length > LONG;
+      root.classList.toggle("galley-long", long);
+      document.documentElement.classList.toggle("galley-long-page", long);
       return nodes.length;
     },
   };

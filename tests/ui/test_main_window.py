@@ -380,9 +380,12 @@ def test_links_in_the_preview(qtbot, window: MainWindow, site: Path, monkeypatch
     assert opened_post.args[0].endswith("2025-09-18-dongyu-shore-power.md")
 
 
-def test_scroll_sync_both_ways(qtbot, window: MainWindow, site: Path) -> None:
+@pytest.mark.parametrize("sections", [60, 600])  # 600: a long post, laid out near the view only
+def test_scroll_sync_both_ways(qtbot, window: MainWindow, site: Path, sections: int) -> None:
     path = site / "_posts" / "2020-01-07-long.md"
-    body = "\n\n".join(f"## 第 {i} 节\n\n段落 {i}：" + "港口岸电改造。" * 30 for i in range(60))
+    body = "\n\n".join(
+        f"## 第 {i} 节\n\n段落 {i}：" + "港口岸电改造。" * 30 for i in range(sections)
+    )
     path.write_text("---\ntitle: 长文\n---\n" + body + "\n", encoding="utf-8")
     open_post(qtbot, window, path)
     sync = window.scroll_sync
