@@ -23,6 +23,10 @@ from editor.core.yaml_fm import ParseProblem
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
+#: A post's front matter as (format, opening delimiter, text, closing delimiter).
+Head = tuple[Format | None, str, str, str]
+
+
 class Post:
     """One post file, editable without losing a byte.
 
@@ -158,12 +162,23 @@ class Post:
             opening, closing, fmt = current.opening, current.closing, current.format
         if text and not text.endswith("\n") and fmt != "json":
             text += "\n"
-        data, problem = parse(fmt, text)
-        if problem is not None and fmt != "json":
-            problem = ParseProblem(
-                problem.message, (problem.line or 1) + opening.count("\n"), problem.column
-            )
-        self._split = Split(fmt, opening, text, closing, current.body, problem, data)
+        self._split = _parsed(fmt, opening, text, closing, current.body)
+
+    def head(self) -> Head:
+        """The front matter as (format, opening delimiter, text, closing
+        delimiter): what ``restore_head`` puts back exactly (an undo step)."""
+        current = self._split
+        return current.format, current.opening, current.front_matter, current.closing
+
+    def restore_head(self, head: Head) -> None:
+        """Put back front matter taken with ``head()``, delimiters and all
+        (also none at all); the body stays."""
+        fmt, opening, text, closing = head
+        body = self._split.body
+        if fmt is None:
+            self._split = Split(None, "", "", "", body)
+            return
+        self._split = _parsed(fmt, opening, text, closing, body)
 
     def get(self, key: str) -> Any:
         """The plain value of a top-level key (KeyError if absent)."""
@@ -255,3 +270,14 @@ class Post:
         self.signature = write_atomic(target, data, expected)
         self.path = target
         self._original = self.text()
+
+
+def _parsed(fmt: Format, opening: str, text: str, closing: str, body: str) -> Split:
+    """The split for front matter ``text`` in ``fmt``, parsed, with a
+    problem's line counted in the whole file."""
+    data, problem = parse(fmt, text)
+    if problem is not None and fmt != "json":
+        problem = ParseProblem(
+            problem.message, (problem.line or 1) + opening.count("\n"), problem.column
+        )
+    return Split(fmt, opening, text, closing, body, problem, data)

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from editor.core.errors import GalleyError
-from editor.core.post import Post
+from editor.core.post import Head, Post
 
 
 class Document(QObject):
@@ -22,12 +22,15 @@ class Document(QObject):
     Signals:
         modified_changed(bool): the unsaved-changes state flipped.
         front_matter_changed(): the front matter text or values changed.
+        front_matter_edited(object, object): the user changed the front
+            matter, from the first ``Post.head()`` to the second (an undo step).
         saved(str): the post was written to the given path.
         save_failed(str): saving failed; the message says why (file intact).
     """
 
     modified_changed = Signal(bool)
     front_matter_changed = Signal()
+    front_matter_edited = Signal(object, object)
     saved = Signal(str)
     save_failed = Signal(str)
 
@@ -63,21 +66,37 @@ class Document(QObject):
 
     def set_field(self, key: str, value: Any) -> None:
         """Set one front-matter field; raises GalleyError if it cannot be set."""
+        before = self.post.head()
         self.post.set(key, value)
-        self.front_matter_changed.emit()
-        self._update_modified()
+        self._front_matter_changed(before)
 
     def unset_field(self, key: str) -> None:
+        before = self.post.head()
         self.post.unset(key)
-        self.front_matter_changed.emit()
-        self._update_modified()
+        self._front_matter_changed(before)
 
     def set_front_matter_text(self, text: str) -> None:
         """Take raw front-matter text (re-parsed; errors are kept as raw)."""
-        if text != self.post.front_matter:
+        before = self.post.head()
+        if text != before[2]:
             self.post.set_front_matter_text(text)
+            self._front_matter_changed(before)
+
+    def restore_front_matter(self, head: Head) -> None:
+        """Put back front matter as ``Post.head()`` gave it (an undo or redo:
+        not itself an edit to record)."""
+        if head != self.post.head():
+            self.post.restore_head(head)
             self.front_matter_changed.emit()
             self._update_modified()
+
+    def _front_matter_changed(self, before: Head) -> None:
+        after = self.post.head()
+        if after == before:
+            return
+        self.front_matter_edited.emit(before, after)
+        self.front_matter_changed.emit()
+        self._update_modified()
 
     def save(self, force: bool = False) -> bool:
         """Write the post; return whether it was saved (else save_failed fired)."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRect, QSize, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
+    QContextMenuEvent,
     QFont,
     QFontDatabase,
     QPainter,
@@ -58,6 +60,10 @@ class BodyEditor(QPlainTextEdit):
     """
 
     notice = Signal(str)
+
+    #: The window's Undo and Redo (one history for the post), shown in the
+    #: context menu instead of the text's own.
+    history_actions: tuple[QAction, QAction] | None = None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,6 +204,17 @@ class BodyEditor(QPlainTextEdit):
                     "This post has a line of {0:,} characters; wrapping is off so typing stays fast."
                 ).format(longest)
             )
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.createStandardContextMenu(event.pos())
+        if self.history_actions is not None:
+            for action in menu.actions():
+                name = action.objectName()
+                if name in ("edit-undo", "edit-redo"):
+                    menu.insertAction(action, self.history_actions[name == "edit-redo"])
+                    menu.removeAction(action)
+        menu.exec(event.globalPos())
+        menu.deleteLater()
 
     def go_to_line(self, line: int) -> None:
         """Put the cursor at the start of body line ``line`` (1-based)."""

@@ -28,6 +28,7 @@ from editor.core import fields, yaml_fm
 from editor.core.errors import GalleyError
 from editor.services.document import Document
 from editor.ui.field_widgets import DateTimeField, ImageField, TextField, TokenCompleter
+from editor.ui.post_history import UndoKeysToWindow
 
 _LIST_KEYS = frozenset({"categories", "category", "tags", "tag"})
 #: Jekyll's fields and the common ones, in the order the form shows them.
@@ -44,9 +45,11 @@ class FrontMatterForm(QWidget):
 
     Signals:
         edit_failed(str): a value could not be set; the message says why.
+        raw_pending(): raw text was typed that ``commit_pending`` would apply.
     """
 
     edit_failed = Signal(str)
+    raw_pending = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,7 @@ class FrontMatterForm(QWidget):
         self._widgets: dict[str, QWidget] = {}
         self._site_values: dict[str, list[str]] = {}
         self._defaults: dict[str, Any] = {}
+        self._editing = False  # a change made here, not to be rebuilt under the cursor
         self._site_root: tuple[Path | None, str] = (None, "")
 
         self._stack = QStackedWidget(self)
@@ -72,6 +76,9 @@ class FrontMatterForm(QWidget):
         self._raw_error.setStyleSheet("color: #d1242f;")
         self._raw_edit = QPlainTextEdit(self._raw_page)
         self._raw_edit.setObjectName("raw_front_matter")
+        # Its edits are steps of the post's one history (see post_history).
+        self._raw_edit.setUndoRedoEnabled(False)
+        self._raw_edit.installEventFilter(UndoKeysToWindow(self._raw_edit))
         raw_layout.addWidget(self._raw_error)
         raw_layout.addWidget(self._raw_edit)
         self._stack.addWidget(self._fields_page)
@@ -88,6 +95,7 @@ class FrontMatterForm(QWidget):
         self._raw_timer = QTimer(self, singleShot=True, interval=300)
         self._raw_timer.timeout.connect(self._apply_raw)
         self._raw_edit.textChanged.connect(self._raw_timer.start)
+        self._raw_edit.textChanged.connect(self.raw_pending)
         self._raw_toggle.toggled.connect(self._show_raw)
 
     # -- public -------------------------------------------------------------
@@ -255,28 +263,43 @@ class FrontMatterForm(QWidget):
 
     def _set(self, key: str, value: Any) -> bool:
         assert self._document is not None
+        self._editing = True
         try:
             self._document.set_field(key, value)
         except GalleyError as exc:
             self.edit_failed.emit(str(exc))
             return False
+        finally:
+            self._editing = False
         return True
 
     def _on_changed(self) -> None:
-        # Rebuilding under the user's cursor would lose focus; raw edits and
-        # external changes rebuild, single-field edits already show their value.
-        if self._stack.currentWidget() is self._raw_page or not self._widgets:
-            self._reload()
-        else:
+        # A field edited here already shows its value (rebuilding under the
+        # user's cursor would lose focus); any other change (raw text, an
+        # undo, a redo) rebuilds the form.
+        if self._editing and self._stack.currentWidget() is self._fields_page:
             self._show_problem()
+        else:
+            self._reload()
 
     def _show_raw(self, on: bool) -> None:
         self._reload()
 
     def _apply_raw(self) -> None:
+        self._raw_timer.stop()
         if self._document is not None:
-            self._document.set_front_matter_text(self._raw_edit.toPlainText())
+            self._editing = True
+            try:
+                self._document.set_front_matter_text(self._raw_edit.toPlainText())
+            finally:
+                self._editing = False
             self._show_problem()
+
+    def commit_pending(self) -> None:
+        """Apply raw text still waiting for its pause (before an undo or a
+        save, so nothing typed is lost or undone out of order)."""
+        if self._raw_timer.isActive():
+            self._apply_raw()
 
     def _show_problem(self) -> None:
         post = self._document.post if self._document is not None else None

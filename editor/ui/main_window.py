@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QVBoxLayout,
@@ -32,6 +33,7 @@ from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
 from editor.ui.find_bar import FindBar
 from editor.ui.front_matter_form import FrontMatterForm
+from editor.ui.post_history import PostHistory, UndoKeysToWindow
 from editor.ui.preview import PreviewView
 from editor.ui.scroll_sync import ScrollSync
 from editor.ui.sidebar import Sidebar
@@ -82,6 +84,8 @@ class MainWindow(QMainWindow):
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.feed = PreviewFeed(parent=self)
         self.lister = PostLister(self)
+        self.history = PostHistory(self.editor.document(), self)
+        self.editor.installEventFilter(UndoKeysToWindow(self.editor))
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
 
         self._build_layout()
@@ -116,6 +120,9 @@ class MainWindow(QMainWindow):
             self._splitter.restoreState(state)
         self.setCentralWidget(self._splitter)
 
+    #: How many sites File > Recent Sites remembers.
+    RECENT_SITES = 8
+
     def _action_table(self) -> list[ActionSpec]:
         tr = self.tr
         return [
@@ -129,6 +136,8 @@ class MainWindow(QMainWindow):
             ActionSpec("open_post", tr("&File"), tr("Open &Post…"), "Ctrl+Shift+O", "choose_post"),
             ActionSpec("save", tr("&File"), tr("&Save"), QKeySequence.StandardKey.Save, "save"),
             ActionSpec("quit", tr("&File"), tr("&Quit"), QKeySequence.StandardKey.Quit, "close"),
+            ActionSpec("undo", tr("&Edit"), tr("&Undo"), QKeySequence.StandardKey.Undo, "undo"),
+            ActionSpec("redo", tr("&Edit"), tr("&Redo"), QKeySequence.StandardKey.Redo, "redo"),
             ActionSpec("find", tr("&Edit"), tr("&Find…"), QKeySequence.StandardKey.Find, "find"),
             ActionSpec("replace", tr("&Edit"), tr("&Replace…"), "Ctrl+H", "replace"),
             ActionSpec("go_to_line", tr("&Edit"), tr("&Go to Line…"), "Ctrl+G", "go_to_line"),
@@ -144,6 +153,9 @@ class MainWindow(QMainWindow):
             ),
             ActionSpec(
                 "toggle_preview", tr("&View"), tr("&Preview"), "Ctrl+Shift+P", "toggle_preview"
+            ),
+            ActionSpec(
+                "line_numbers", tr("&View"), tr("Line &Numbers"), None, "toggle_line_numbers"
             ),
             ActionSpec("about", tr("&Help"), tr("&About Galley"), None, "about"),
         ]
@@ -167,6 +179,19 @@ class MainWindow(QMainWindow):
             actions[key].setCheckable(True)
             actions[key].setChecked(True)
         actions["load_remote"].setCheckable(True)
+        actions["line_numbers"].setCheckable(True)
+        line_numbers = self._settings.value("editor/line_numbers", False, type=bool)
+        actions["line_numbers"].setChecked(bool(line_numbers))
+        self.editor.set_line_numbers(bool(line_numbers))
+        for key in ("undo", "redo"):
+            actions[key].setEnabled(False)
+        self.editor.history_actions = (actions["undo"], actions["redo"])
+        # File > Recent Sites, after Open Site.
+        self.recent_menu = QMenu(self.tr("Recent &Sites"), self)
+        self.recent_menu.setObjectName("recent_sites")
+        file_menu = menus[self.tr("&File")]
+        file_menu.insertMenu(actions["open_post"], self.recent_menu)  # type: ignore[attr-defined]
+        self._fill_recent_menu()
         return actions
 
     def _connect_signals(self) -> None:
@@ -185,6 +210,10 @@ class MainWindow(QMainWindow):
         self.links.resolved.connect(self._open_linked_post)
         self.preview.updated.connect(self._on_preview_updated)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.history.undo_available.connect(self.actions_by_id["undo"].setEnabled)
+        # Raw front matter still waiting for its pause can be undone too.
+        self.form.raw_pending.connect(lambda: self.actions_by_id["undo"].setEnabled(True))
+        self.history.redo_available.connect(self.actions_by_id["redo"].setEnabled)
 
     # -- opening ----------------------------------------------------------------
 
@@ -204,7 +233,9 @@ class MainWindow(QMainWindow):
     def open_site(self, root: Path) -> None:
         """Show ``root``'s posts in the sidebar."""
         self.site = open_site(root)
-        self.preview.set_site(self.site.root, str(self.site.config.get("baseurl") or ""))
+        baseurl = str(self.site.config.get("baseurl") or "")
+        self.preview.set_site(self.site.root, baseurl)
+        self.form.set_site_root(self.site.root if self.site.kind != "folder" else None, baseurl)
         self.links.set_site(self.site.root if self.site.kind != "folder" else None)
         # The configuration only (cheap at any size): what posts inherit.
         self._site_config = SiteContext.load(
@@ -215,6 +246,7 @@ class MainWindow(QMainWindow):
         if self.site.config_problem:
             self.statusBar().showMessage(self.site.config_problem, 10000)
         self._settings.setValue("session/last_site", str(self.site.root))
+        self._remember_site(self.site.root)
         self._update_title()
 
     def open_post(self, path: Path) -> bool:
@@ -232,7 +264,7 @@ class MainWindow(QMainWindow):
             self.document.deleteLater()
         self.document = document
         document.modified_changed.connect(lambda _m: self._update_title())
-        document.front_matter_changed.connect(self._request_render)
+        document.front_matter_changed.connect(self._front_matter_changed)
         document.save_failed.connect(self._on_save_failed)
         document.saved.connect(
             lambda p: self.statusBar().showMessage(self.tr("Saved {0}").format(p), 4000)
@@ -240,6 +272,7 @@ class MainWindow(QMainWindow):
         self.editor.blockSignals(True)
         self.editor.set_text(document.post.body)
         self.editor.blockSignals(False)
+        self.history.set_document(document)
         self.scroll_sync.body_line = document.post.body_line
         self.form.set_defaults(self._site_config.defaults_for(path) if self._site_config else {})
         self.form.set_document(document)
@@ -284,6 +317,13 @@ class MainWindow(QMainWindow):
             self.document.set_body(self.editor.text())
             self._request_render()
 
+    def _front_matter_changed(self) -> None:
+        if self.document is not None:
+            # Lines added to or taken from the front matter move the body.
+            self.scroll_sync.body_line = self.document.post.body_line
+        self._request_render()
+        self._update_title()
+
     def _request_render(self) -> None:
         if self.document is None:
             return
@@ -327,6 +367,7 @@ class MainWindow(QMainWindow):
         """Save the open post (Ctrl+S); False when it failed or nothing is open."""
         if self.document is None:
             return False
+        self.form.commit_pending()
         self._edit_timer.stop()
         self.document.set_body(self.editor.text())
         if not self.document.save():
@@ -399,6 +440,15 @@ class MainWindow(QMainWindow):
         allowed = self.actions_by_id["load_remote"].isChecked()
         self.preview.set_remote(allowed, self.feed.latest)
 
+    def undo(self) -> None:
+        """Undo the post's last edit, in the body or the front matter (Ctrl+Z)."""
+        self.form.commit_pending()
+        self.history.undo()
+
+    def redo(self) -> None:
+        self.form.commit_pending()
+        self.history.redo()
+
     def find(self) -> None:
         self.find_bar.open_bar(replace=False)
 
@@ -418,6 +468,41 @@ class MainWindow(QMainWindow):
 
     def toggle_preview(self) -> None:
         self.preview.setVisible(not self.preview.isVisible())
+
+    def toggle_line_numbers(self) -> None:
+        on = self.actions_by_id["line_numbers"].isChecked()
+        self.editor.set_line_numbers(on)
+        self._settings.setValue("editor/line_numbers", on)
+
+    def recent_sites(self) -> list[str]:
+        """Sites opened before, newest first."""
+        value = self._settings.value("session/recent_sites", [])
+        if isinstance(value, str):  # QSettings gives one value back as a string
+            value = [value]
+        return [str(item) for item in value or []]
+
+    def _remember_site(self, root: Path) -> None:
+        sites = [str(root), *(s for s in self.recent_sites() if s != str(root))]
+        self._settings.setValue("session/recent_sites", sites[: self.RECENT_SITES])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for folder in self.recent_sites():
+            action = self.recent_menu.addAction(folder)
+            action.triggered.connect(lambda _checked=False, f=folder: self._open_recent(f))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    def _open_recent(self, folder: str) -> None:
+        if Path(folder).is_dir():
+            self.open_site(Path(folder))
+            return
+        self.statusBar().showMessage(
+            self.tr("The folder {0} is no longer there.").format(folder), 8000
+        )
+        sites = [s for s in self.recent_sites() if s != folder]
+        self._settings.setValue("session/recent_sites", sites)
+        self._fill_recent_menu()
 
     def about(self) -> None:
         QMessageBox.about(

@@ -506,3 +506,33 @@ def test_remote_images_load_only_when_allowed_for_the_post(
     # Another post: blocked again.
     open_post(qtbot, window, site / POST)
     assert not window.actions_by_id["load_remote"].isChecked() and not window.preview.remote_allowed
+
+
+def test_recent_sites_and_line_numbers_are_remembered(
+    qtbot, window: MainWindow, site: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other-site"
+    shutil.copytree(site, other)
+    with qtbot.wait_signal(window.lister.finished, timeout=10_000):
+        window.open_site(site)
+    with qtbot.wait_signal(window.lister.finished, timeout=10_000):
+        window.open_site(other)
+    assert window.recent_sites()[:2] == [str(other), str(site)]
+    entries = [a.text() for a in window.recent_menu.actions()]
+    assert entries[:2] == [str(other), str(site)]
+    # Choosing one opens it; a folder that has gone is dropped with a message.
+    with qtbot.wait_signal(window.lister.finished, timeout=10_000):
+        window.recent_menu.actions()[1].trigger()
+    assert window.site is not None and window.site.root == site
+    shutil.rmtree(other)
+    window.recent_menu.actions()[1].trigger()
+    assert str(other) not in window.recent_sites()
+    assert window.site.root == site
+
+    assert not window.editor.line_numbers_shown()
+    window.actions_by_id["line_numbers"].trigger()
+    assert window.editor.line_numbers_shown()
+    again = MainWindow(window._settings)
+    qtbot.addWidget(again)
+    assert again.editor.line_numbers_shown()
+    assert again.recent_sites()[0] == str(site)

@@ -185,7 +185,11 @@ def serve(connection: Connection, helper: Connection | None = None) -> None:
                 failed=True,
             )
             host.forget()
-        connection.send(update)
+        try:
+            connection.send(update)
+        except (BrokenPipeError, OSError):  # the window went away mid-render
+            host.close()
+            return
 
 
 @dataclass(frozen=True, slots=True)
