@@ -27,6 +27,11 @@ def _style() -> str:
 
 
 @cache
+def _galley_style() -> str:
+    return resource_path("preview", "galley.css").read_text(encoding="utf-8")
+
+
+@cache
 def _highlight_css() -> str:
     # Pygments' stubs leave get_style_defs untyped.
     light: str = HtmlFormatter(style="default").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
@@ -52,15 +57,23 @@ def header_html(front_matter: dict[str, Any]) -> str:
     return f'<div class="galley-fm">{"".join(parts)}</div>' if parts else ""
 
 
-def build_shell(lang: str = "zh-CN", remote: bool = False) -> str:
+def build_shell(lang: str = "zh-CN", remote: bool = False, stylesheet: str | None = None) -> str:
     """The preview page without content: the preview loads it once per post
     and then fills ``#galley-header`` and ``#galley-article`` block by block.
-    ``remote``: the reader allowed this post's remote images and media."""
+    ``remote``: the reader allowed this post's remote images and media.
+    ``stylesheet``: a site path (``/assets/main.css``) to style the article
+    with instead of Galley's own typography."""
+    style = (
+        f'<link rel="stylesheet" href="{html.escape(stylesheet, quote=True)}">'
+        if stylesheet
+        else f"<style>{_style()}</style>"
+    )
     replacements = {
         "{remote}": " https: http:" if remote else "",
         "{lang}": html.escape(lang, quote=True),
-        "{style}": _style(),
+        "{galley}": _galley_style(),
         "{highlight}": _highlight_css(),
+        "{style}": style,
     }
     page = _template()
     for placeholder, value in replacements.items():

@@ -3,6 +3,8 @@ preview, and connects them. Logic lives in services and core."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,6 +159,20 @@ class MainWindow(QMainWindow):
             ActionSpec(
                 "line_numbers", tr("&View"), tr("Line &Numbers"), None, "toggle_line_numbers"
             ),
+            ActionSpec(
+                "site_stylesheet",
+                tr("&View"),
+                tr("Preview with a Stylesheet of the &Site…"),
+                None,
+                "choose_stylesheet",
+            ),
+            ActionSpec(
+                "own_stylesheet",
+                tr("&View"),
+                tr("Preview with &Galley's Stylesheet"),
+                None,
+                "use_own_stylesheet",
+            ),
             ActionSpec("about", tr("&Help"), tr("&About Galley"), None, "about"),
         ]
 
@@ -180,6 +196,7 @@ class MainWindow(QMainWindow):
             actions[key].setChecked(True)
         actions["load_remote"].setCheckable(True)
         actions["line_numbers"].setCheckable(True)
+        actions["own_stylesheet"].setEnabled(False)
         line_numbers = self._settings.value("editor/line_numbers", False, type=bool)
         actions["line_numbers"].setChecked(bool(line_numbers))
         self.editor.set_line_numbers(bool(line_numbers))
@@ -247,6 +264,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.site.config_problem, 10000)
         self._settings.setValue("session/last_site", str(self.site.root))
         self._remember_site(self.site.root)
+        stylesheet = self._settings.value(self._stylesheet_key(), None)
+        self.preview.set_stylesheet(str(stylesheet) if stylesheet else None, self.feed.latest)
+        self.actions_by_id["own_stylesheet"].setEnabled(bool(stylesheet))
         self._update_title()
 
     def open_post(self, path: Path) -> bool:
@@ -473,6 +493,54 @@ class MainWindow(QMainWindow):
         on = self.actions_by_id["line_numbers"].isChecked()
         self.editor.set_line_numbers(on)
         self._settings.setValue("editor/line_numbers", on)
+
+    def _stylesheet_key(self) -> str:
+        root = str(self.site.root) if self.site else ""
+        return "preview/stylesheet/" + hashlib.sha1(root.encode()).hexdigest()[:16]
+
+    def choose_stylesheet(self) -> None:
+        """Preview the open site's posts with one of its CSS files."""
+        if self.site is None:
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Choose the site's stylesheet"),
+            str(self.site.root),
+            self.tr("Stylesheets (*.css);;All files (*)"),
+        )
+        if path:
+            self.use_stylesheet(Path(path))
+
+    def use_stylesheet(self, path: Path) -> bool:
+        """Preview with the CSS file ``path`` of the open site; False (and a
+        message) when it cannot be used."""
+        assert self.site is not None
+        root = Path(os.path.realpath(self.site.root))
+        real = Path(os.path.realpath(path))
+        message = None
+        if root not in real.parents:
+            message = self.tr("The stylesheet must be a file of the site.")
+        elif real.suffix.lower() in (".scss", ".sass"):
+            message = self.tr(
+                "Galley cannot compile Sass. Build the site once and choose the CSS "
+                "file Jekyll wrote into _site."
+            )
+        elif real.suffix.lower() != ".css":
+            message = self.tr("Choose a .css file.")
+        if message is not None:
+            QMessageBox.warning(self, self.tr("Stylesheet not used"), message)
+            return False
+        site_path = "/" + real.relative_to(root).as_posix()
+        self._settings.setValue(self._stylesheet_key(), site_path)
+        self.preview.set_stylesheet(site_path, self.feed.latest)
+        self.actions_by_id["own_stylesheet"].setEnabled(True)
+        return True
+
+    def use_own_stylesheet(self) -> None:
+        """Preview with Galley's built-in typography again."""
+        self._settings.remove(self._stylesheet_key())
+        self.preview.set_stylesheet(None, self.feed.latest)
+        self.actions_by_id["own_stylesheet"].setEnabled(False)
 
     def recent_sites(self) -> list[str]:
         """Sites opened before, newest first."""

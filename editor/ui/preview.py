@@ -156,6 +156,7 @@ class PreviewView(QWidget):
         self._header: str | None = None
         # A render that came while the page was loading: (generation, header).
         self._pending: tuple[int, str] | None = None
+        self._stylesheet: str | None = None
         if WEBENGINE_ERROR is None:
             self._build_web_view(layout)
         else:
@@ -229,13 +230,28 @@ class PreviewView(QWidget):
         self._pending = None
         if WEBENGINE_ERROR is None and self._page is not None:
             self._interceptor.remote = remote
-            self._page.setHtml(build_shell(lang, remote), BASE_URL)
+            self._page.setHtml(build_shell(lang, remote, self._stylesheet), BASE_URL)
 
     def set_remote(self, allowed: bool, generation: int) -> None:
         """Allow or block remote content for the open post: the page is
         loaded again with the same blocks."""
+        self._load_again(generation, allowed)
+
+    @property
+    def stylesheet(self) -> str | None:
+        return self._stylesheet
+
+    def set_stylesheet(self, path: str | None, generation: int) -> None:
+        """Style the article with the site's stylesheet at ``path`` (a site
+        path such as ``/assets/main.css``), or Galley's own (None); the page
+        is loaded again with the same blocks."""
+        self._stylesheet = path
+        if self._lang is not None:
+            self._load_again(generation, self.remote_allowed)
+
+    def _load_again(self, generation: int, remote: bool) -> None:
         header = self._header or ""
-        self.start_post(self._lang or "zh-CN", allowed)
+        self.start_post(self._lang or "zh-CN", remote)
         self._pending = (generation, header)
 
     @property

@@ -536,3 +536,35 @@ def test_recent_sites_and_line_numbers_are_remembered(
     qtbot.addWidget(again)
     assert again.editor.line_numbers_shown()
     assert again.recent_sites()[0] == str(site)
+
+
+def test_the_preview_can_use_the_sites_own_stylesheet(
+    qtbot, window: MainWindow, site: Path, monkeypatch
+) -> None:
+    (site / "assets" / "css").mkdir(parents=True, exist_ok=True)
+    (site / "assets" / "css" / "site.css").write_text("body { color: rgb(1, 2, 3); }\n")
+    (site / "assets" / "css" / "site.scss").write_text("body { color: red; }\n")
+    open_post(qtbot, window, site / POST)
+    color = "getComputedStyle(document.body).color"
+    assert evaluate(qtbot, window, color) != "rgb(1, 2, 3)"
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    assert not window.use_stylesheet(site / "assets" / "css" / "site.scss")
+    assert not window.use_stylesheet(site.parent / "settings.ini")
+    assert len(warnings) == 2 and "Sass" in warnings[0]
+
+    with qtbot.wait_signal(window.preview_updated, timeout=30_000):
+        assert window.use_stylesheet(site / "assets" / "css" / "site.css")
+    qtbot.wait_until(lambda: evaluate(qtbot, window, color) == "rgb(1, 2, 3)", timeout=10_000)
+    # The article is all there, and Galley's own parts still styled.
+    assert "岸电" in str(evaluate(qtbot, window, "document.body.innerText"))
+    assert (
+        evaluate(qtbot, window, "getComputedStyle(document.querySelector('.galley-block')).display")
+        == "contents"
+    )
+    assert any(url.endswith("/assets/css/site.css") and ok for url, ok in window.preview.requests)
+    # Remembered for the site; Galley's own typography again on request.
+    assert window._settings.value(window._stylesheet_key()) == "/assets/css/site.css"
+    with qtbot.wait_signal(window.preview_updated, timeout=30_000):
+        window.actions_by_id["own_stylesheet"].trigger()
+    qtbot.wait_until(lambda: evaluate(qtbot, window, color) != "rgb(1, 2, 3)", timeout=10_000)
