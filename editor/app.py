@@ -21,6 +21,7 @@ from editor import __version__
 
 if TYPE_CHECKING:  # Qt is imported at run time, after the environment is set
     from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
 
 SCREENSHOT_SIZE = (1400, 900)
 SCREENSHOT_TIMEOUT_MS = 60_000
@@ -39,21 +40,31 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument(
         "--screenshot", type=Path, metavar="OUT.png", help="save a PNG of the window and exit"
     )
+    parser.add_argument(
+        "--color-scheme",
+        choices=("system", "light", "dark"),
+        default="system",
+        help="light or dark regardless of the system (default: follow the system)",
+    )
     parser.add_argument("--version", action="version", version=f"galley {__version__}")
     return parser.parse_args(argv)
 
 
-def _chromium_flags() -> None:
-    # Chromium refuses to start its sandbox as root (containers, CI).
+def _chromium_flags(color_scheme: str = "system") -> None:
     flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    # Chromium refuses to start its sandbox as root (containers, CI).
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
-        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+        flags += " --no-sandbox"
+    # The preview's prefers-color-scheme when the scheme is chosen (0: dark).
+    if color_scheme != "system" and "preferredColorScheme" not in flags:
+        flags += f" --blink-settings=preferredColorScheme={0 if color_scheme == 'dark' else 1}"
+    os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = flags.strip()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the window; return the exit status."""
     args = _arguments(sys.argv[1:] if argv is None else argv)
-    _chromium_flags()
+    _chromium_flags(args.color_scheme)
 
     from PySide6.QtCore import (
         QCoreApplication,
@@ -79,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setApplicationVersion(__version__)
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     app = QApplication.instance() or QApplication([sys.argv[0]])
+    if args.color_scheme != "system":
+        _use_color_scheme(app, args.color_scheme == "dark")
 
     translators = []
     for name, folder in (
@@ -128,6 +141,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.resize(*SCREENSHOT_SIZE)
     window.show()
     return app.exec()
+
+
+def _use_color_scheme(app: QApplication, dark: bool) -> None:
+    """Light or dark widgets whatever the system says (platforms without a
+    theme, such as offscreen, get Fusion's colours set by hand)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    app.styleHints().setColorScheme(Qt.ColorScheme.Dark if dark else Qt.ColorScheme.Light)
+    if not dark:
+        app.setPalette(app.style().standardPalette())
+        return
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for name, color in (
+        (role.Window, "#202124"), (role.WindowText, "#e8eaed"), (role.Base, "#17181a"),
+        (role.AlternateBase, "#26272b"), (role.Text, "#e8eaed"), (role.Button, "#2b2c30"),
+        (role.ButtonText, "#e8eaed"), (role.Highlight, "#3d6fb4"),
+        (role.HighlightedText, "#ffffff"), (role.ToolTipBase, "#2b2c30"),
+        (role.ToolTipText, "#e8eaed"), (role.PlaceholderText, "#9aa0a6"),
+        (role.Link, "#8ab4f8"), (role.Mid, "#3c4043"), (role.Dark, "#101113"),
+    ):  # fmt: skip
+        palette.setColor(name, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#80868b"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#80868b"))
+    app.setPalette(palette)
 
 
 def settings() -> QSettings:
