@@ -70,3 +70,38 @@ def test_go_to_line(qtbot) -> None:
     editor.set_text("\n".join(f"line {i}" for i in range(1, 101)))
     editor.go_to_line(42)
     assert editor.textCursor().blockNumber() == 41
+
+
+def test_input_method_composition_and_its_candidate_window(qtbot) -> None:
+    """A pinyin composition shows in place without entering the text; the
+    committed characters do; the candidate window's anchor (the cursor
+    rectangle the editor reports) follows the cursor."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QInputMethodEvent, QTextCursor
+    from PySide6.QtWidgets import QApplication
+
+    editor = BodyEditor()
+    qtbot.addWidget(editor)
+    editor.resize(500, 300)
+    editor.show()
+    editor.set_text("第一行\n第二行")
+    cursor = editor.textCursor()
+    cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+    editor.setTextCursor(cursor)
+    query = Qt.InputMethodQuery.ImCursorRectangle
+    start = editor.inputMethodQuery(query)
+
+    attribute = QInputMethodEvent.Attribute(QInputMethodEvent.AttributeType.Cursor, 4, 1, 0)
+    QApplication.sendEvent(editor, QInputMethodEvent("gang", [attribute]))
+    assert editor.text() == "第一行\n第二行"  # the composition is not text yet
+    assert not editor.document().isModified()
+    composing = editor.inputMethodQuery(query)
+    assert composing.x() > start.x() and composing.y() == start.y()
+
+    commit = QInputMethodEvent()
+    commit.setCommitString("港")
+    QApplication.sendEvent(editor, commit)
+    assert editor.text() == "第一行港\n第二行"
+    cursor.movePosition(QTextCursor.MoveOperation.Down)
+    editor.setTextCursor(cursor)
+    assert editor.inputMethodQuery(query).y() > start.y()
