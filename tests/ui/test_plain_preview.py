@@ -3,7 +3,6 @@ says why."""
 
 from __future__ import annotations
 
-
 from editor.core.render.host import RenderHost, RenderRequest
 
 
@@ -23,5 +22,3 @@ def test_the_plain_preview_shows_renders_and_says_why(qtbot, monkeypatch) -> Non
     assert shown == [1, 2]
     text = view.findChild(preview_module.QTextBrowser).toPlainText()
     assert "页眉" in text and "第一段，改了。" in text and "标题" in text
-
-
