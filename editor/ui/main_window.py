@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from editor import __version__
 from editor.core.errors import GalleyError
+from editor.core.post import Post
 from editor.core.preview_page import header_html
 from editor.core.render.context import SiteContext
 from editor.core.render.host import RenderUpdate
@@ -33,6 +34,7 @@ from editor.services.link_resolver import LinkResolver
 from editor.services.post_lister import PostLister
 from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
+from editor.ui.disk_bar import CompareDialog, DiskBar
 from editor.ui.find_bar import FindBar
 from editor.ui.front_matter_form import FrontMatterForm
 from editor.ui.post_history import PostHistory, UndoKeysToWindow
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
         self.preview = PreviewView(self)
         self.counts = StatusCounts(self.editor, self)
         self.find_bar = FindBar(self.editor, self)
+        self.disk_bar = DiskBar(self)
         self.links = LinkResolver(self)
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.feed = PreviewFeed(parent=self)
@@ -107,6 +110,7 @@ class MainWindow(QMainWindow):
         editing_layout = QVBoxLayout(editing)
         editing_layout.setContentsMargins(0, 0, 0, 0)
         editing_layout.setSpacing(0)
+        editing_layout.addWidget(self.disk_bar)
         editing_layout.addWidget(self.editor)
         editing_layout.addWidget(self.find_bar)
         middle.addWidget(editing)
@@ -228,6 +232,14 @@ class MainWindow(QMainWindow):
         self.preview.updated.connect(self._on_preview_updated)
         self.form.edit_failed.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.history.undo_available.connect(self.actions_by_id["undo"].setEnabled)
+        self.disk_bar.compare.connect(self.compare_with_disk)
+        self.disk_bar.reload.connect(self._reload_from_disk)
+        self.disk_bar.keep_mine.connect(
+            lambda: self.document.keep_mine() if self.document is not None else None
+        )
+        self.disk_bar.save.connect(self.save)
+        self.disk_bar.save_as.connect(self.save_as)
+        self.disk_bar.close_post.connect(self.close_post)
         # Raw front matter still waiting for its pause can be undone too.
         self.form.raw_pending.connect(lambda: self.actions_by_id["undo"].setEnabled(True))
         self.history.redo_available.connect(self.actions_by_id["redo"].setEnabled)
@@ -286,6 +298,9 @@ class MainWindow(QMainWindow):
         document.modified_changed.connect(lambda _m: self._update_title())
         document.front_matter_changed.connect(self._front_matter_changed)
         document.save_failed.connect(self._on_save_failed)
+        document.disk_state_changed.connect(self.disk_bar.show_state)
+        document.reloaded.connect(self._show_reloaded)
+        document.moved.connect(self._on_moved)
         document.saved.connect(
             lambda p: self.statusBar().showMessage(self.tr("Saved {0}").format(p), 4000)
         )
@@ -296,6 +311,7 @@ class MainWindow(QMainWindow):
         self.scroll_sync.body_line = document.post.body_line
         self.form.set_defaults(self._site_config.defaults_for(path) if self._site_config else {})
         self.form.set_document(document)
+        self.disk_bar.show_state(document.disk_state)
         self.actions_by_id["load_remote"].setChecked(False)  # remote content is allowed per post
         self.preview.start_post(str(document.post.fields().get("lang") or self._site_lang()))
         self._update_title()
@@ -395,6 +411,99 @@ class MainWindow(QMainWindow):
         self.editor.document().setModified(False)
         self._update_title()
         return True
+
+    # -- the file on disk ---------------------------------------------------------
+
+    def check_open_post(self) -> None:
+        """Look at the open post's file: reload it, or say it changed or went."""
+        if self.document is not None:
+            self._edit_timer.stop()
+            self.document.set_body(self.editor.text())
+            if self.editor.document().isModified() and not self.document.modified:
+                # Typed and typed back: nothing unsaved, a reload loses nothing.
+                self.editor.document().setModified(False)
+            self.document.check_disk()
+
+    def _reload_from_disk(self) -> None:
+        if self.document is not None:
+            self.document.reload_from_disk()
+
+    def _show_reloaded(self) -> None:
+        """Show the body read again from disk as one edit of the editor, so
+        the cursor and scroll stay and the previous text is in undo."""
+        assert self.document is not None
+        new = self.document.post.body
+        old = self.editor.text()
+        if new != old:
+            start = 0
+            limit = min(len(old), len(new))
+            while start < limit and old[start] == new[start]:
+                start += 1
+            end = 0
+            while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+                end += 1
+            bar = self.editor.verticalScrollBar()
+            scrolled = bar.value()
+            cursor = QTextCursor(self.editor.document())
+            # Qt counts positions in UTF-16 units: characters beyond the BMP
+            # (emoji, rare CJK) take two.
+            first = _utf16_length(old[:start])
+            cursor.setPosition(first)
+            cursor.setPosition(
+                first + _utf16_length(old[start : len(old) - end]), QTextCursor.MoveMode.KeepAnchor
+            )
+            cursor.insertText(new[start : len(new) - end])
+            bar.setValue(scrolled)
+        self.editor.document().setModified(False)
+        self._update_title()
+        self.statusBar().showMessage(self.tr("Reloaded: the post was changed on disk."), 6000)
+
+    def _on_moved(self, path: str) -> None:
+        self._update_title()
+        self._select_open_post()
+        self.statusBar().showMessage(self.tr("The post is now at {0}.").format(path), 6000)
+
+    def compare_with_disk(self) -> None:
+        """Show the disk's version next to the unsaved one (non-modal)."""
+        if self.document is None:
+            return
+        self.document.set_body(self.editor.text())
+        disk = self.document.disk_data
+        on_disk = "" if disk is None else Post.from_bytes(disk, self.document.path).text()
+        dialog = CompareDialog(on_disk, self.document.post.text(), self._post_name(), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.compare_dialog = dialog
+
+    def save_as(self) -> bool:
+        if self.document is None:
+            return False
+        start = str(self.document.path or (self.site.root if self.site else ""))
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the post as"), start)
+        if not path:
+            return False
+        self.form.commit_pending()
+        self.document.set_body(self.editor.text())
+        if not self.document.save_as(Path(path)):
+            return False
+        self.editor.document().setModified(False)
+        self._update_title()
+        return True
+
+    def close_post(self) -> None:
+        """Close the open post without saving (the bar's Close for a post
+        deleted on disk)."""
+        if self.document is None:
+            return
+        self.document.deleteLater()
+        self.document = None
+        self.form.set_document(None)
+        self.history.set_document(None)
+        self.editor.blockSignals(True)
+        self.editor.set_text("")
+        self.editor.blockSignals(False)
+        self.disk_bar.hide()
+        self._update_title()
 
     def _on_save_failed(self, message: str) -> None:
         QMessageBox.critical(self, self.tr("The post was not saved"), message)
@@ -595,3 +704,8 @@ class MainWindow(QMainWindow):
         self.feed.shutdown()
         self.preview.shutdown()
         event.accept()
+
+
+def _utf16_length(text: str) -> int:
+    """The length of ``text`` in UTF-16 code units (Qt's text positions)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
