@@ -192,7 +192,7 @@ def _screenshot(app: object, window: object, out: Path) -> int:
     if window.document is None:
         # No post given: open the first one listed once the sidebar fills.
         loop = QEventLoop()
-        window.lister.finished.connect(loop.quit)
+        window.library.scan_finished.connect(loop.quit)
         QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, loop.quit)
         loop.exec()
         paths = window.sidebar.paths()

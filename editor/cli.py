@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,16 @@ def _parser() -> argparse.ArgumentParser:
     doc.add_argument("paths", type=Path, nargs="+", metavar="PATH")
     doc.add_argument("--json", action="store_true", help="one JSON report per line")
     doc.add_argument("-q", "--quiet", action="store_true", help="print only files with problems")
+
+    index = sub.add_parser(
+        "index",
+        help="list a site's posts: status, date, path and title (tab-separated), one per line",
+    )
+    index.add_argument("site", type=Path, metavar="SITE", help="the site folder")
+    index.add_argument("--json", action="store_true", help="a JSON array of rows instead")
+    index.add_argument(
+        "--no-cache", action="store_true", help="read every file; neither use nor update the cache"
+    )
     return parser
 
 
@@ -71,6 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _set(args.file, args.key, args.value, args.unset)
         if args.command == "render":
             return _render(args.file, args.site, args.body_only, args.output)
+        if args.command == "index":
+            return _index(args.site, args.json, not args.no_cache)
         return _doctor(args.paths, args.json, args.quiet)
     except GalleyError as exc:
         print(f"galley-cli: {exc}", file=sys.stderr)
@@ -196,6 +209,46 @@ def _doctor(paths: list[Path], as_json: bool, quiet: bool) -> int:
             f"{failed} would change, {unreadable} unreadable"
         )
     return 1 if failed else 0
+
+
+def _index(root: Path, as_json: bool, use_cache: bool) -> int:
+    from editor.core.library import open_index
+
+    if not root.is_dir():
+        what = "not a folder" if root.exists() else "no such folder"
+        print(f"galley-cli: {root}: {what}", file=sys.stderr)
+        return 2
+    index = open_index(root, use_cache=use_cache)
+    if index.site.config_problem:
+        print(f"galley-cli: warning: {index.site.config_problem}", file=sys.stderr)
+    try:
+        if as_json:
+            sys.stdout.write("[")
+            first = True
+            for batch in index.scan():
+                for row in batch:
+                    sys.stdout.write("\n" if first else ",\n")
+                    sys.stdout.write(json.dumps(row.as_dict(), ensure_ascii=False))
+                    first = False
+            sys.stdout.write("\n]\n" if not first else "]\n")
+        else:
+            for batch in index.scan():
+                sys.stdout.write(
+                    "".join(
+                        f"{row.status}\t{row.date or '-'}\t{row.rel}\t{row.title}\n"
+                        for row in batch
+                    )
+                )
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Piped into head or a pager that quit: not an error. Point stdout
+        # at nothing so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        if index.cache is not None:
+            index.cache.close()
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""``galley-cli``: get, set and doctor, run in-process (and once for real)."""
+"""``galley-cli``: get, set, doctor and index, run in-process (and once for real)."""
 
 from __future__ import annotations
 
@@ -264,6 +264,106 @@ def test_doctor_json_and_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path
     code, _, err = run(capsys, "doctor", str(tmp_path / "missing"))
     assert code == 2
     assert_one_line_error(err, tmp_path / "missing")
+
+
+# -- index ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def index_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GALLEY_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_drafts").mkdir()
+    (root / "_config.yml").write_text("timezone: Asia/Shanghai\n", encoding="utf-8")
+    (root / "_posts" / "2022-02-09-post.md").write_bytes(POST.encode())
+    (root / "_posts" / "2024-01-01-bad.md").write_bytes(b"---\ntitle: [\n---\n")
+    (root / "_drafts" / "idea.md").write_bytes("---\ntitle: 想法\n---\n".encode())
+    return root
+
+
+def test_index_prints_status_date_path_and_title(
+    capsys: pytest.CaptureFixture[str], index_site: Path
+) -> None:
+    code, out, err = run(capsys, "index", str(index_site))
+
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "normal\t2022-02-09T11:01:42+08:00\t_posts/2022-02-09-post.md\t“连里巾帼”特色服务",
+        "invalid\t2024-01-01\t_posts/2024-01-01-bad.md\tbad",
+        "draft\t-\t_drafts/idea.md\t想法",
+    ]
+    # The second run comes from the cache and says the same.
+    assert run(capsys, "index", str(index_site)) == (0, out, "")
+    assert list((index_site.parent / "cache" / "library").glob("*.sqlite3"))
+
+
+def test_index_json(capsys: pytest.CaptureFixture[str], index_site: Path) -> None:
+    code, out, err = run(capsys, "index", "--json", "--no-cache", str(index_site))
+
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    assert [r["rel"] for r in rows] == [
+        "_posts/2022-02-09-post.md",
+        "_posts/2024-01-01-bad.md",
+        "_drafts/idea.md",
+    ]
+    assert rows[0]["categories"] == ["zhongguofunvwang"]
+    assert rows[0]["tags"] == ["妇女", "新闻"]
+    assert rows[1]["status"] == "invalid"
+    assert rows[1]["problem"].startswith("line 3, column 1: ")
+    assert rows[2]["problem"] == "in _drafts; Jekyll builds drafts only with --drafts"
+    assert Path(rows[0]["path"]) == (index_site / "_posts" / "2022-02-09-post.md").resolve()
+    assert not (index_site.parent / "cache").exists()  # --no-cache writes nothing
+
+
+def test_index_of_an_empty_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "index", "--json", "--no-cache", str(tmp_path)) == (0, "[]\n", "")
+    assert run(capsys, "index", "--no-cache", str(tmp_path)) == (0, "", "")
+
+
+def test_index_of_a_missing_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for missing in (tmp_path / "nope", tmp_path / "file.md"):
+        if missing.suffix:
+            missing.write_text("x", encoding="utf-8")
+
+        code, out, err = run(capsys, "index", str(missing))
+
+        assert (code, out) == (2, "")
+        assert_one_line_error(err, missing)
+
+
+def test_index_warns_about_a_broken_config_and_still_lists(
+    capsys: pytest.CaptureFixture[str], index_site: Path
+) -> None:
+    (index_site / "_config.yml").write_text("title: [\n", encoding="utf-8")
+
+    code, out, err = run(capsys, "index", "--no-cache", str(index_site))
+
+    assert code == 0
+    assert len(out.splitlines()) == 3
+    assert err.count("\n") == 1 and err.startswith("galley-cli: warning: _config.yml: ")
+
+
+def test_index_into_a_closed_pipe(index_site: Path) -> None:
+    for n in range(2000):
+        (index_site / "_posts" / f"2023-01-01-p{n}.md").write_bytes(POST.encode())
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "editor.cli", "index", "--no-cache", str(index_site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # as `| head -1` does
+    err = child.stderr.read()
+    child.stderr.close()
+
+    assert child.wait(timeout=60) == 0
+    assert b"Traceback" not in err and b"Error" not in err
 
 
 # -- for real --------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ class Document(QObject):
             matter, from the first ``Post.head()`` to the second (an undo step).
         saved(str): the post was written to the given path.
         save_failed(str): saving failed; the message says why (file intact).
+        saving(str, bytes): about to write these bytes to this path (the
+            folder watcher learns them first, so the save is not news).
         disk_state_changed(str): IN_STEP, CHANGED or DELETED.
         reloaded(): the post was read again from disk (the body and front
             matter may differ; the window shows the new ones).
@@ -52,6 +54,7 @@ class Document(QObject):
     front_matter_edited = Signal(object, object)
     saved = Signal(str)
     save_failed = Signal(str)
+    saving = Signal(str, bytes)
     disk_state_changed = Signal(str)
     reloaded = Signal()
     moved = Signal(str)
@@ -130,6 +133,8 @@ class Document(QObject):
         is refused (the conflict check sees the other version) until the user
         chose Reload or Keep mine."""
         try:
+            if self.post.path is not None:
+                self.saving.emit(str(self.post.path), self.post.to_bytes())
             self.post.save(force=force or self.disk_state == DELETED)
         except GalleyError as exc:
             self.save_failed.emit(str(exc))
@@ -142,6 +147,7 @@ class Document(QObject):
     def save_as(self, path: Path) -> bool:
         """Write the post to ``path`` and carry on editing it there."""
         try:
+            self.saving.emit(str(path), self.post.to_bytes())
             self.post.save(path)
         except GalleyError as exc:
             self.save_failed.emit(str(exc))

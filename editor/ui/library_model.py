@@ -267,7 +267,7 @@ class LibraryModel(QAbstractItemModel):
             if column == TITLE:
                 return row.title
             if column == DATE:
-                return (row.date or "")[:16].replace("T", " ")
+                return (row.date or "")[:10]
             if column == STATUS:
                 return status_label(row.status)
             return ", ".join(row.categories)
@@ -276,7 +276,12 @@ class LibraryModel(QAbstractItemModel):
         if role == ROW_ROLE:
             return row
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.rel}\n{row.problem}" if row.problem else row.rel
+            lines = [row.title, row.rel]
+            if row.date:
+                lines.append(row.date.replace("T", " "))
+            if row.problem:
+                lines.append(row.problem)
+            return "\n".join(lines)
         if role == Qt.ItemDataRole.DecorationRole and column == TITLE:
             return self._icon(row.status)
         if role == Qt.ItemDataRole.ForegroundRole and row.status != "normal":

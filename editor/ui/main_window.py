@@ -3,21 +3,26 @@ preview, and connects them. Logic lives in services and core."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +35,8 @@ from editor.core.render.context import SiteContext
 from editor.core.render.host import RenderUpdate
 from editor.core.site import Site, find_site_root, open_site
 from editor.services.document import Document
+from editor.services.library import Library
 from editor.services.link_resolver import LinkResolver
-from editor.services.post_lister import PostLister
 from editor.services.preview_feed import PreviewFeed
 from editor.ui.body_editor import BodyEditor
 from editor.ui.disk_bar import CompareDialog, DiskBar
@@ -66,6 +71,8 @@ class MainWindow(QMainWindow):
     preview_updated = Signal()
     post_opened = Signal(str)
 
+    RESCAN_INTERVAL_MS = 5 * 60 * 1000
+
     # 0: the next turn of the event loop, so keys pressed together go as one
     # request; the render worker drops requests overtaken by newer ones.
     RENDER_DELAY_MS = 0
@@ -88,13 +95,23 @@ class MainWindow(QMainWindow):
         self.links = LinkResolver(self)
         self.scroll_sync = ScrollSync(self.editor, self.preview, self)
         self.feed = PreviewFeed(parent=self)
-        self.lister = PostLister(self)
+        self.library = Library(parent=self)
         self.history = PostHistory(self.editor.document(), self)
         self.editor.installEventFilter(UndoKeysToWindow(self.editor))
         self._edit_timer = QTimer(self, singleShot=True, interval=self.RENDER_DELAY_MS)
 
         self._build_layout()
+        self._scan_label = QLabel(self)
+        self._scan_cancel = QToolButton(self)
+        self._scan_cancel.setText(self.tr("Stop"))
+        self._scan_cancel.setToolTip(self.tr("Stop reading the site's posts"))
+        for widget in (self._scan_label, self._scan_cancel):
+            widget.hide()
+            self.statusBar().addPermanentWidget(widget)
         self.statusBar().addPermanentWidget(self.counts)
+        # watchdog does not say when it dropped events: compare sizes and
+        # times with the library now and then (and when the window comes back).
+        self._rescan_timer = QTimer(self, interval=self.RESCAN_INTERVAL_MS)
         self.actions_by_id = self._build_actions()
         self._connect_signals()
         self._update_title()
@@ -120,7 +137,7 @@ class MainWindow(QMainWindow):
         self._splitter.addWidget(self.sidebar)
         self._splitter.addWidget(middle)
         self._splitter.addWidget(self.preview)
-        self._splitter.setSizes([260, 560, 580])
+        self._splitter.setSizes([400, 500, 500])
         state = self._settings.value("window/splitter")
         if state is not None:
             self._splitter.restoreState(state)
@@ -217,9 +234,18 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.sidebar.open_requested.connect(lambda path: self.open_post(Path(path)))
-        self.lister.rows_found.connect(self.sidebar.add_rows)
-        self.lister.rows_found.connect(lambda _rows: self._select_open_post())
-        self.lister.finished.connect(self._offer_site_values)
+        self.library.rows_found.connect(self.sidebar.add_rows)
+        self.library.rows_found.connect(lambda _rows: self._select_open_post())
+        self.library.scan_progress.connect(self._scan_progress)
+        self.library.scan_finished.connect(self._scan_finished)
+        self.library.changed.connect(self._library_changed)
+        self.library.moved.connect(self._post_moved_on_disk)
+        self.library.notice.connect(lambda message: self.statusBar().showMessage(message, 15000))
+        self._scan_cancel.clicked.connect(self.library.cancel_scan)
+        self._rescan_timer.timeout.connect(self.library.rescan)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.applicationStateChanged.connect(self._application_state)
         self.editor.textChanged.connect(self._edit_timer.start)
         self.editor.modificationChanged.connect(lambda _m: self._update_title())
         self._edit_timer.timeout.connect(self._sync_body)
@@ -271,7 +297,8 @@ class MainWindow(QMainWindow):
             self.site.root if self.site.kind != "folder" else None, documents=False
         )
         self.sidebar.clear()
-        self.lister.scan(self.site)
+        self.library.open(self.site)
+        self._rescan_timer.start()
         if self.site.config_problem:
             self.statusBar().showMessage(self.site.config_problem, 10000)
         self._settings.setValue("session/last_site", str(self.site.root))
@@ -295,9 +322,14 @@ class MainWindow(QMainWindow):
         if self.document is not None:
             self.document.deleteLater()
         self.document = document
+        # The folder watcher learns what was read: the same bytes written
+        # again are no change, and a rename with them is a move.
+        with contextlib.suppress(GalleyError):
+            self.library.remember(path, document.post.to_bytes())
         document.modified_changed.connect(lambda _m: self._update_title())
         document.front_matter_changed.connect(self._front_matter_changed)
         document.save_failed.connect(self._on_save_failed)
+        document.saving.connect(self.library.remember)
         document.disk_state_changed.connect(self.disk_bar.show_state)
         document.reloaded.connect(self._show_reloaded)
         document.moved.connect(self._on_moved)
@@ -411,6 +443,43 @@ class MainWindow(QMainWindow):
         self.editor.document().setModified(False)
         self._update_title()
         return True
+
+    # -- the library ----------------------------------------------------------------
+
+    def _scan_progress(self, found: int) -> None:
+        self._scan_label.setText(self.tr("Reading posts… {0:,}").format(found))
+        self._scan_label.show()
+        self._scan_cancel.show()
+
+    def _scan_finished(self, complete: bool) -> None:
+        self._scan_label.hide()
+        self._scan_cancel.hide()
+        if not complete:
+            self.statusBar().showMessage(
+                self.tr("Stopped reading the site: {0:,} posts listed.").format(
+                    self.sidebar.library.total_count()
+                ),
+                8000,
+            )
+        self._offer_site_values()
+
+    def _library_changed(self, upserts: list[Any], removed: list[str]) -> None:
+        self.sidebar.apply_changes(upserts, removed)
+        if self.document is None or self.document.path is None:
+            return
+        open_path = str(self.document.path)
+        if open_path in removed or any(row.path == open_path for row in upserts):
+            self.check_open_post()
+        self._select_open_post()
+
+    def _post_moved_on_disk(self, old: str, new: str) -> None:
+        if self.document is not None and str(self.document.path) == old:
+            self.document.follow_move(Path(new))
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive and self.site is not None:
+            self.library.rescan()
+            self.check_open_post()
 
     # -- the file on disk ---------------------------------------------------------
 
@@ -699,7 +768,8 @@ class MainWindow(QMainWindow):
         # Updates still on their way from the worker must not reach a
         # preview that is being taken down.
         self.feed.rendered.disconnect(self._show_render)
-        self.lister.shutdown()
+        self.library.shutdown()
+        self.sidebar.shutdown()
         self.links.shutdown()
         self.feed.shutdown()
         self.preview.shutdown()

@@ -80,6 +80,7 @@ class _Previous:
     page_sig: str
     definitions: str
     numbers: dict[str, int]
+    footnote_labels: frozenset[str]
     notes: list[tuple[tuple[str, int, int], ...] | None]
     normal_before: list[int]
     digests: dict[str, int]
@@ -204,8 +205,8 @@ class Pipeline:
             for block in blocks:
                 normal_before.append(normal_before[-1] + (block.kind == "normal"))
             self._previous = _Previous(
-                blocks, result, page_sig, definitions, numbers, [job[0][3] for job in jobs],
-                normal_before, seen, header_ids, bool(numbers),
+                blocks, result, page_sig, definitions, numbers, frozenset(footnotes),
+                [job[0][3] for job in jobs], normal_before, seen, header_ids, bool(numbers),
             )  # fmt: skip
         return result
 
@@ -264,9 +265,13 @@ class Pipeline:
         if any(previous.header_ids.get(name) != n for name, n in gone_headers.items()):
             return None
 
-        # Footnote references: the same labels in the same order, so every
-        # number and backlink elsewhere stays; counted on from where the
-        # first of the blocks that go started.
+        # Footnote references: the same defined labels in the same order, so
+        # every number and backlink elsewhere stays (a first reference to a
+        # note nobody cited yet adds the note: full pass); counted on from
+        # where the first of the blocks that go started.
+        defined = previous.footnote_labels
+        if defined and _cited(old_mid, defined) != _cited(new_mid, defined):
+            return None
         gone_notes = [
             note for notes in previous.notes[first_out:end_out] if notes for note in notes
         ]
@@ -628,6 +633,17 @@ def _footnote_defs(blocks: Any) -> dict[str, tuple[str, int]]:
                 defs.setdefault(label, ("\n".join(body), start))
             label, body, start = match.group(1), [line[match.end() :]], block.line + offset
     return defs
+
+
+def _cited(blocks: Sequence[SourceBlock], defined: frozenset[str]) -> list[str]:
+    """The labels of defined footnotes that ``blocks`` reference, in order."""
+    return [
+        label
+        for block in blocks
+        if "[^" in block.text
+        for label in _FOOTNOTE_REF.findall(block.text)
+        if label in defined
+    ]
 
 
 def _signature(value: Any) -> str:

@@ -1,0 +1,192 @@
+"""The open site's library, kept in step with the disk.
+
+One worker thread does all the library's reading, in order: the scan when
+a site opens (rows from the cache while size and modification time match,
+front matter read for the rest), the posts the folder watcher reports, and
+stat-only rescans (when the window comes back to the front, and every few
+minutes, because watchdog does not say when it dropped events). Results
+reach the UI thread as Qt signals, in batches.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from editor.core.ignore import is_ignored
+from editor.core.library import LibraryCache, LibraryIndex, LibraryRow
+from editor.core.site import Site
+from editor.services.folder_watcher import FolderChanges, FolderWatcher
+
+_Task = Callable[[], None]
+
+
+class Library(QObject):
+    """Rows of the open site's posts.
+
+    Signals:
+        rows_found(list): a batch of LibraryRow from the scan.
+        scan_progress(int): rows found so far.
+        scan_finished(bool): the scan ended (False: it was cancelled).
+        changed(list, list): rows read again (new or changed posts) and the
+            paths of posts that are gone, as one update.
+        moved(str, str): a post was renamed or moved, its content unchanged.
+        notice(str): something to tell the user (the folder is polled...).
+    """
+
+    rows_found = Signal(list)
+    scan_progress = Signal(int)
+    scan_finished = Signal(bool)
+    changed = Signal(list, list)
+    moved = Signal(str, str)
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        cache_folder: Path | None = None,
+        force_polling: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._cache_folder = cache_folder
+        self.watcher = FolderWatcher(force_polling=force_polling, parent=self)
+        self.watcher.changes.connect(self._on_changes)
+        self.watcher.moved.connect(self.moved)
+        self.watcher.mode_changed.connect(self.notice)
+        self.watcher.started.connect(lambda _root: self.rescan())
+        self._tasks: queue.Queue[_Task | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._work, name="galley-library", daemon=True)
+        self._thread.start()
+        self._site: Site | None = None
+        self._index: LibraryIndex | None = None
+        # Touched by the worker thread only: what the rows were read from.
+        self._known: dict[str, tuple[int, int]] = {}
+        self._scan_cancelled = threading.Event()
+        self.scanning = False
+
+    # -- public (UI thread) ------------------------------------------------------------
+
+    def open(self, site: Site) -> None:
+        """Index ``site`` in the background and watch its folder."""
+        self.cancel_scan()
+        self._site = site
+        cache = (
+            LibraryCache.for_site(site.root, self._cache_folder)
+            if self._cache_folder is not None
+            else LibraryCache.for_site(site.root)
+        )
+        index = LibraryIndex(site, cache)
+        self._index = index
+        cancelled = threading.Event()
+        self._scan_cancelled = cancelled
+        self.scanning = True
+        self._tasks.put(lambda: self._scan(index, cancelled))
+        try:
+            self.watcher.start(site.root)
+        except OSError as exc:
+            self.notice.emit(str(exc))
+
+    def cancel_scan(self) -> None:
+        """Stop the scan under way (rows found so far stay)."""
+        self._scan_cancelled.set()
+
+    def rescan(self) -> None:
+        """Compare every post's size and time with the rows (no reading
+        unless they differ): catches what the watcher missed."""
+        index = self._index
+        if index is not None:
+            self._tasks.put(lambda: self._rescan(index))
+
+    def remember(self, path: Path | str, data: bytes) -> None:
+        """Galley read or is writing these bytes: not a change to report."""
+        self.watcher.remember(path, data)
+
+    def shutdown(self) -> None:
+        self.cancel_scan()
+        self.watcher.stop()
+        self._tasks.put(None)
+        self._thread.join(timeout=10)
+
+    # -- worker thread ------------------------------------------------------------------
+
+    def _work(self) -> None:
+        while True:
+            task = self._tasks.get()
+            if task is None:
+                return
+            try:
+                task()
+            except Exception as exc:  # never let the library's thread die
+                self.notice.emit(f"The library could not be read: {type(exc).__name__}: {exc}")
+
+    def _scan(self, index: LibraryIndex, cancelled: threading.Event) -> None:
+        if index is not self._index:
+            return
+        self._known = {}
+        found = 0
+        for batch in index.scan(cancelled=cancelled.is_set):
+            for row in batch:
+                self._known[row.path] = (row.size, row.mtime_ns)
+            found += len(batch)
+            self.rows_found.emit(batch)
+            self.scan_progress.emit(found)
+        complete = not cancelled.is_set()
+        self.scanning = False
+        self.scan_finished.emit(complete)
+
+    def _rescan(self, index: LibraryIndex) -> None:
+        if index is not self._index:
+            return
+        seen: dict[str, tuple[int, int]] = {}
+        for path in index.site.posts():
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            seen[str(path)] = (stat.st_size, stat.st_mtime_ns)
+        differ = [path for path, sig in seen.items() if self._known.get(path) != sig]
+        gone = [path for path in self._known if path not in seen]
+        self._read(index, differ, gone)
+
+    def _on_changes(self, changes: FolderChanges) -> None:
+        index = self._index
+        if index is None:
+            return
+        if changes.folders:
+            self.rescan()
+        paths = [p for p in changes.changed if self._relevant(index, p)]
+        removed = [p for p in changes.removed if self._relevant(index, p)]
+        if paths or removed:
+            self._tasks.put(lambda: self._read(index, paths, removed))
+
+    @staticmethod
+    def _relevant(index: LibraryIndex, path: str) -> bool:
+        try:
+            rel = Path(path).relative_to(index.site.root).as_posix()
+        except ValueError:
+            return False
+        return not is_ignored(rel)
+
+    def _read(self, index: LibraryIndex, paths: Iterable[str], removed: Iterable[str]) -> None:
+        if index is not self._index:
+            return
+        upserts: list[LibraryRow] = []
+        gone = [path for path in removed if path in self._known]
+        for path in paths:
+            row = index.read(path)
+            if row is None:
+                if path in self._known:
+                    gone.append(path)
+                continue
+            upserts.append(row)
+        for path in gone:
+            self._known.pop(path, None)
+        for row in upserts:
+            self._known[row.path] = (row.size, row.mtime_ns)
+        if upserts or gone:
+            self.changed.emit(upserts, gone)
