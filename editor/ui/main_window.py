@@ -452,6 +452,7 @@ class MainWindow(QMainWindow):
         self._scan_cancel.show()
 
     def _scan_finished(self, complete: bool) -> None:
+        self.sidebar.flush()
         self._scan_label.hide()
         self._scan_cancel.hide()
         if not complete:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -49,6 +49,9 @@ class Sidebar(QWidget):
 
     #: Pause in typing before the filter applies (ms).
     FILTER_DELAY_MS = 150
+    #: Rows found by a scan are shown in batches at most this often (ms):
+    #: each batch is merged into the sorted rows and shown with one reset.
+    BATCH_DELAY_MS = 300
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +115,12 @@ class Sidebar(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count_label)
 
+        self._pending: list[Any] = []
+        self._batch_timer = QTimer(self, singleShot=True, interval=self.BATCH_DELAY_MS)
+        self._batch_timer.timeout.connect(self.flush)
+        # Kept across model resets: the open post, and the row at the top.
+        self._selected: str | None = None
+        self._top: str | None = None
         self._filter_timer = QTimer(self, singleShot=True, interval=self.FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_edit.textChanged.connect(self._filter_timer.start)
@@ -121,6 +130,8 @@ class Sidebar(QWidget):
         self.view.activated.connect(self._activated)
         self.view.clicked.connect(self._activated)
         self.view.customContextMenuRequested.connect(self._context_menu)
+        self.library.modelAboutToBeReset.connect(self._remember_place)
+        self.library.modelReset.connect(self._restore_place)
         self.library.modelReset.connect(self._update_count)
         self.library.modelReset.connect(
             lambda: self.view.expandAll() if self.library.grouping != "none" else None
@@ -137,21 +148,36 @@ class Sidebar(QWidget):
 
     def clear(self) -> None:
         self.search.cancel()
+        self._batch_timer.stop()
+        self._pending.clear()
+        self._selected = self._top = None
         self.library.clear()
 
     def rows(self) -> list[Any]:
         """Every row of the library (LibraryRow), shown or filtered out."""
+        self.flush()
         return self.library.all_rows()
 
     def set_rows(self, rows: Iterable[Any]) -> None:
         self.library.set_rows(rows)
 
     def add_rows(self, rows: Iterable[Any]) -> None:
-        """Add or replace rows (one model update per batch)."""
-        self.library.apply(rows)
+        """Add rows found by a scan; they show within BATCH_DELAY_MS, many
+        batches as one update (``flush`` shows them at once)."""
+        self._pending.extend(rows)
+        if not self._batch_timer.isActive():
+            self._batch_timer.start()
+
+    def flush(self) -> None:
+        """Show the rows added and not shown yet."""
+        self._batch_timer.stop()
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self.library.apply(rows)
 
     def apply_changes(self, upserts: Iterable[Any], removed: Iterable[str]) -> None:
         """Rows read again and paths gone, as one update."""
+        self.flush()
         self.library.apply(upserts, removed)
 
     def paths(self) -> list[Path]:
@@ -170,11 +196,33 @@ class Sidebar(QWidget):
         return out
 
     def select_path(self, path: Path) -> None:
-        """Select the row of ``path`` without opening it again."""
+        """Select the row of ``path`` without opening it again (also once it
+        shows up, if it is not listed yet)."""
+        self._selected = str(path)
         index = self.library.index_of(str(path))
         if index.isValid():
             self.view.setCurrentIndex(index)
             self.view.scrollTo(index)
+
+    def _remember_place(self) -> None:
+        top = self.view.indexAt(QPoint(2, 2))
+        self._top = top.data(PATH_ROLE) if top.isValid() else None
+
+    def _restore_place(self) -> None:
+        """After a reset (a batch of rows, a new sort or filter) the same
+        post stays selected and the same row at the top."""
+        if self._selected is not None:
+            index = self.library.index_of(self._selected)
+            if index.isValid():
+                self.view.selectionModel().setCurrentIndex(
+                    index,
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows,
+                )
+        if self._top is not None:
+            index = self.library.index_of(self._top)
+            if index.isValid():
+                self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def shutdown(self) -> None:
         self.search.shutdown()
@@ -210,9 +258,10 @@ class Sidebar(QWidget):
         self._reselect()
 
     def _reselect(self) -> None:
-        current = self.view.currentIndex().data(PATH_ROLE)
-        if current:
-            self.select_path(Path(current))
+        if self._selected is not None:
+            index = self.library.index_of(self._selected)
+            if index.isValid():
+                self.view.scrollTo(index)
 
     def _update_count(self) -> None:
         total = self.library.total_count()
