@@ -18,10 +18,36 @@ Each size is measured in a fresh child process, so one size's memory does
 not show in the next. The OS file cache is warm in both scans (the files
 were just written); the "cold" figure is about Galley's cache.
 
-Targets (issue 5): 100,000 posts cold under 20 s, warm under 1.5 s, under
-300 MB.
+Then, unless ``--no-ui``, each size is opened in the running window
+(offscreen, QtWebEngine and the render worker included), again in a fresh
+child process with Galley's data, config and cache folders in a temporary
+folder, and a second set of tables gives:
 
-    python benchmarks/library.py [--sizes 10k,100k] [--keep DIR] [--seed S]
+- **cold in the window**: ``open_site`` until ``library.scan_finished``
+  with an empty cache, the time to the first rows, and the longest and p99
+  gap between turns of the UI thread's event loop meanwhile (a 1 ms timer);
+- **warm reopen**: that window closed, a new one over the same cache, until
+  ``scan_finished``, and whether the sidebar has every post again;
+- **change -> row**: 100 times, one random post rewritten from outside with
+  a new title (the rest of the file kept), until the sidebar's row has it
+  (median, p95, max, and any not shown within 10 s);
+- **burst**: 1,000 new posts written by another process as fast as it can
+  (as a ``git checkout`` does), from its last write until the sidebar has
+  them all, the model's resets and ``rowsInserted`` meanwhile, and the
+  longest UI stall from the first write;
+- **memory**: the window's process (VmRSS) empty and after the cold scan,
+  and the PSS of the whole app (the window's process and its descendants:
+  QtWebEngine's processes, the render worker) after the cold scan.
+
+The changed posts are put back and the burst's posts deleted afterwards.
+
+Targets (issue 5): 100,000 posts cold under 20 s with the UI never stalled
+over 50 ms, warm reopen under 1.5 s, an external change in the sidebar under
+300 ms at p95, the index of 100,000 posts under 300 MB.
+
+    python benchmarks/library.py [--sizes 10k,100k] [--no-ui] [--keep DIR] [--seed S]
+
+Linux only for the window's memory figures (they read /proc).
 """
 
 from __future__ import annotations
@@ -29,15 +55,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import random
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -234,10 +265,454 @@ def measure(root: Path, cache_folder: Path) -> dict[str, float]:
 
 
 # ----------------------------------------------------------------------------
-# UI-side figures (external write -> sidebar row, settle time of a burst of
-# changes) belong here once the sidebar runs on the index; they need the
-# window and the watcher, so they will be measured like benchmarks/preview.py
-# does. Until then the report says they are not measured.
+# Measuring in the window (offscreen, in a child process per size)
+#
+# Qt is imported inside these functions, never at the top: the render worker
+# is started with multiprocessing's "spawn", which imports this file again
+# (as __mp_main__) in the worker, and the environment must be set before Qt
+# loads.
+
+_CHANGES = 100
+_CHANGE_TIMEOUT_S = 10.0
+_BURST = 1_000
+_SCAN_TIMEOUT_S = 900.0
+# A git checkout is another process: the burst is written by one, so its
+# writing is not counted as a stall of the window.
+_BURST_WRITER = """
+import sys, time
+from pathlib import Path
+folder, count = Path(sys.argv[1]), int(sys.argv[2])
+for n in range(count):
+    (folder / f"2026-01-01-burst-{n:04}.md").write_bytes(
+        f"---\\ntitle: Burst {n}\\ndate: 2026-01-01 08:00:00\\ntags: [burst]\\n---\\n\\nBody {n}.\\n".encode()
+    )
+print(time.monotonic())
+"""
+_TITLE_LINE = re.compile(r"^title: .*$", re.MULTILINE)
+
+
+def _vm_rss_mb(pid: int) -> float:
+    """A process's resident memory now (Linux), MB."""
+    return _proc_field(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _pss_mb(pid: int) -> float:
+    """Proportional set size (Linux): shared pages divided among the
+    processes mapping them, so the figures of several processes add up."""
+    return _proc_field(f"/proc/{pid}/smaps_rollup", "Pss:")
+
+
+def _proc_field(path: str, name: str) -> float:
+    try:
+        for line in Path(path).read_text().splitlines():
+            if line.startswith(name):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in map(int, (task / "children").read_text().split()):
+                out.append(child)
+                out.extend(_descendants(child))
+    except OSError:
+        pass
+    return out
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (nearest rank) of ``values``; 0 when empty."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+class _StallMeter:
+    """Gaps between turns of the UI thread's event loop, from a 1 ms timer
+    (as ``longest_stall`` in benchmarks/preview.py)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.gaps: list[float] = []
+        self._last = 0.0
+        self._timer = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.gaps = []
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> dict[str, float]:
+        """Longest and p99 gap (ms), and how many gaps were measured."""
+        self._timer.stop()
+        return {
+            "max": max(self.gaps, default=0.0),
+            "p99": _percentile(self.gaps, 0.99),
+            "ticks": len(self.gaps),
+        }
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000)
+        self._last = now
+
+
+def _wait_until(
+    predicate: Callable[[], bool], signals: Iterable[Any] = (), timeout_s: float = 10.0
+) -> float | None:
+    """Run the event loop until ``predicate()`` holds, checking it on every
+    emission of ``signals`` and every millisecond. Returns ``time.monotonic()``
+    when it first held, or None after ``timeout_s``."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
+    if predicate():
+        return time.monotonic()
+    loop = QEventLoop()
+    held: list[float] = []
+
+    def check(*_args: object) -> None:
+        if not held and predicate():
+            held.append(time.monotonic())
+            loop.quit()
+
+    signals = list(signals)
+    for signal in signals:
+        signal.connect(check)
+    poll = QTimer(interval=1, timerType=Qt.TimerType.PreciseTimer)
+    poll.timeout.connect(check)
+    poll.start()
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    loop.exec()
+    poll.stop()
+    for signal in signals:
+        signal.disconnect(check)
+    return held[0] if held else None
+
+
+def _spin(ms: int) -> None:
+    """Let the event loop run for ``ms`` (the window settling after show)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def _open_window(settings: Any) -> Any:
+    from editor.ui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    window.resize(1400, 900)
+    window.show()
+    _spin(1000)
+    return window
+
+
+def _close_window(window: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    window.document = None
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _spin(300)
+
+
+def _timed_open(window: Any, root: Path, meter: _StallMeter | None = None) -> dict[str, float]:
+    """Open the site in ``window``; time until the first rows and until
+    ``scan_finished``."""
+    library = window.library
+    first: list[float] = []
+    finished: list[float] = []
+    library.rows_found.connect(lambda _rows: first or first.append(time.monotonic()))
+    library.scan_finished.connect(lambda _complete: finished.append(time.monotonic()))
+    if meter is not None:
+        meter.start()
+    start = time.monotonic()
+    window.open_site(root)
+    done = _wait_until(lambda: bool(finished), timeout_s=_SCAN_TIMEOUT_S)
+    figures = meter.stop() if meter is not None else {}
+    if done is None:
+        raise RuntimeError(f"scan_finished did not come within {_SCAN_TIMEOUT_S:.0f} s")
+    return {
+        "seconds": finished[0] - start,
+        "first_rows": (first[0] - start) if first else 0.0,
+        "rows": window.sidebar.library.total_count(),
+        **{f"stall_{key}": value for key, value in figures.items()},
+    }
+
+
+def _change_candidates(window: Any, count: int, seed: int) -> list[Path]:
+    """``count`` random posts (repeats allowed) whose title can be rewritten
+    in place: YAML front matter, a ``title:`` line, a row that is not
+    invalid."""
+    model = window.sidebar.library
+    files = sorted(window.site.root.rglob("*.md"))
+    rng = random.Random(seed)
+    chosen: list[Path] = []
+    for _ in range(count * 50):
+        if len(chosen) == count:
+            break
+        path = rng.choice(files)
+        row = model.row_for(str(path))
+        if row is None or row.status == "invalid":
+            continue
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---\n") and _TITLE_LINE.search(text.split("\n---\n", 1)[0]):
+            chosen.append(path)
+    if len(chosen) < count:
+        raise RuntimeError(f"only {len(chosen)} posts to change (is row_for keyed by path?)")
+    return chosen
+
+
+def _external_changes(
+    window: Any, paths: list[Path], originals: dict[Path, bytes], label: str = "改动"
+) -> dict[str, float]:
+    """Rewrite each post's title (``{label} {i}``) from outside, keeping the
+    rest of the file; ms from the write until the sidebar's row has it."""
+    model = window.sidebar.library
+    signals = (model.rowsInserted, model.modelReset, model.dataChanged, model.layoutChanged)
+    times: list[float] = []
+    missed = 0
+    for i, path in enumerate(paths):
+        data = path.read_bytes()
+        originals.setdefault(path, data)
+        text = data.decode("utf-8")
+        head, rest = text.split("\n---\n", 1)
+        title = f"{label} {i}"
+        new = _TITLE_LINE.sub(lambda _m, title=title: f"title: {title}", head, count=1)
+        key = str(path)
+
+        def shown(key: str = key, title: str = title) -> bool:
+            row = model.row_for(key)
+            return row is not None and row.title == title
+
+        start = time.monotonic()
+        path.write_bytes(f"{new}\n---\n{rest}".encode())
+        done = _wait_until(shown, signals, _CHANGE_TIMEOUT_S)
+        if done is None:
+            missed += 1
+            times.append(_CHANGE_TIMEOUT_S * 1000)
+        else:
+            times.append((done - start) * 1000)
+    return {
+        "median": statistics.median(times),
+        "p95": _percentile(times, 0.95),
+        "max": max(times),
+        "missed": missed,
+    }
+
+
+def _burst(window: Any, count: int) -> dict[str, float]:
+    """Write ``count`` new posts from another process as fast as it can;
+    time from its last write until the sidebar has them all, the model's
+    resets and inserts meanwhile, and the longest stall."""
+    model = window.sidebar.library
+    folder = window.site.root / "_posts"
+    before = model.total_count()
+    counts = {"resets": 0, "inserts": 0}
+
+    def reset() -> None:
+        counts["resets"] += 1
+
+    def inserted(*_args: object) -> None:
+        counts["inserts"] += 1
+
+    model.modelReset.connect(reset)
+    model.rowsInserted.connect(inserted)
+    meter = _StallMeter()
+    meter.start()
+    started = time.monotonic()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _BURST_WRITER, str(folder), str(count)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    done = _wait_until(lambda: model.total_count() >= before + count, timeout_s=120.0)
+    stall = meter.stop()
+    model.modelReset.disconnect(reset)
+    model.rowsInserted.disconnect(inserted)
+    out, _err = writer.communicate(timeout=60)
+    last_write = float(out.strip().splitlines()[-1])
+    if done is None:
+        raise RuntimeError(
+            f"the sidebar had {model.total_count() - before} of {count} new posts after 120 s"
+        )
+    return {
+        "written": (last_write - started) * 1000,
+        "settle": (done - last_write) * 1000,
+        **counts,
+        "stall_max": stall["max"],
+        "stall_p99": stall["p99"],
+    }
+
+
+def measure_ui(root: Path, seed: int) -> dict[str, float]:
+    """Open ``root`` in the window (cold, then warm), change posts from
+    outside, write a burst; return figures. The environment (Qt platform,
+    Galley's folders) is set by the caller."""
+    from editor.services.site_scheme import register_scheme
+
+    register_scheme()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication([sys.argv[0]])
+    settings = QSettings(
+        str(Path(os.environ["GALLEY_CONFIG_DIR"]) / "settings.ini"), QSettings.Format.IniFormat
+    )
+    figures: dict[str, float] = {}
+    originals: dict[Path, bytes] = {}
+    burst_folder: Path | None = None
+    window = _open_window(settings)
+    try:
+        pid = os.getpid()
+        figures["rss_empty"] = _vm_rss_mb(pid)
+        cold = _timed_open(window, root, _StallMeter())
+        figures.update({f"cold_{key}": value for key, value in cold.items()})
+        _spin(200)
+        processes = [pid, *_descendants(pid)]
+        figures["rss_main"] = _vm_rss_mb(pid)
+        figures["pss_all"] = sum(map(_pss_mb, processes))
+        figures["processes"] = len(processes)
+        _close_window(window)
+
+        window = _open_window(settings)
+        warm = _timed_open(window, root)
+        figures.update({f"warm_{key}": value for key, value in warm.items()})
+
+        # One change that is not counted: it waits out the watch starting and
+        # the stat-only rescan that follows it on the library's thread.
+        paths = _change_candidates(window, _CHANGES + 1, seed)
+        _external_changes(window, paths[:1], originals, "warm-up")
+        changes = _external_changes(window, paths[1:], originals)
+        figures.update({f"change_{key}": value for key, value in changes.items()})
+
+        burst_folder = window.site.root / "_posts"
+        burst = _burst(window, _BURST)
+        figures.update({f"burst_{key}": value for key, value in burst.items()})
+    finally:
+        _close_window(window)
+        for path, data in originals.items():
+            path.write_bytes(data)
+        if burst_folder is not None:
+            for path in burst_folder.glob("2026-01-01-burst-*.md"):
+                path.unlink()
+        app.quit()
+    return figures
+
+
+def _child_env(**extra: str) -> dict[str, str]:
+    return {**os.environ, "PYTHONHASHSEED": "0", **extra}
+
+
+def _run_child(args: list[str], env: dict[str, str], timeout: float) -> tuple[int, str, str]:
+    """Run this script in child mode; (exit status, stdout, stderr). On a
+    time-out its whole process group (QtWebEngine's processes too) is killed."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, 9)
+        out, err = child.communicate()
+        return -1, out, f"timed out after {timeout:.0f} s\n{err}"
+    return child.returncode, out, err
+
+
+def _result(stdout: str) -> dict[str, float] | None:
+    for line in reversed(stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    return None
+
+
+def _measure_ui_child(root: Path, seed: int) -> tuple[dict[str, float] | None, str]:
+    env = _child_env()
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        env.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+    with tempfile.TemporaryDirectory(prefix="galley-library-ui-") as scratch:
+        for name in ("data", "config", "cache"):
+            (Path(scratch) / name).mkdir()
+            env[f"GALLEY_{name.upper()}_DIR"] = str(Path(scratch) / name)
+        status, out, err = _run_child(
+            ["--measure-ui", str(root), "--seed", str(seed)], env, timeout=1800
+        )
+    figures = _result(out)
+    if status != 0 or figures is None:
+        return None, f"exit status {status}\n{err[-6000:]}"
+    return figures, err
+
+
+def _print_core(f: dict[str, float]) -> None:
+    print(
+        f"{int(f['rows']):>8,} {f['cold']:>7.2f} s {f['rows'] / f['cold']:>9,.0f} "
+        f"{f['warm']:>7.3f} s {f['rows'] / f['warm']:>10,.0f} "
+        f"{f['peak_mb']:>7.1f} MB {f['held_mb']:>7.1f} MB {f['rss_mb']:>5.0f} MB "
+        f"{f['base_rss_mb']:>6.0f} MB {f['cache_mb']:>5.1f} MB"
+    )
+    print(f"  ({int(f['draft'])} drafts, {int(f['future'])} future, {int(f['invalid'])} invalid)")
+
+
+def _print_ui(results: list[tuple[int, dict[str, float]]]) -> None:
+    print("\nIn the window (offscreen): opening the site")
+    print(
+        f"{'posts':>8} {'cold scan':>10} {'first rows':>11} {'longest stall':>14} "
+        f"{'p99 gap':>9} {'warm reopen':>12} {'rows after reopen':>18}"
+    )
+    for posts, f in results:
+        same = "all" if int(f["warm_rows"]) == int(f["cold_rows"]) == posts else "MISMATCH"
+        print(
+            f"{posts:>8,} {f['cold_seconds']:>8.2f} s {f['cold_first_rows']:>9.3f} s "
+            f"{f['cold_stall_max']:>11.1f} ms {f['cold_stall_p99']:>6.1f} ms "
+            f"{f['warm_seconds']:>10.3f} s {int(f['warm_rows']):>10,} ({same})"
+        )
+    print(
+        f"\nIn the window: external change -> sidebar row ({_CHANGES} posts), "
+        f"burst of {_BURST:,} new posts"
+    )
+    print(
+        f"{'posts':>8} {'median':>9} {'p95':>9} {'max':>9} {'missed':>7}   "
+        f"{'written in':>10} {'settled':>10} {'resets':>7} {'inserts':>8} "
+        f"{'longest stall':>14} {'p99 gap':>9}"
+    )
+    for posts, f in results:
+        print(
+            f"{posts:>8,} {f['change_median']:>6.0f} ms {f['change_p95']:>6.0f} ms "
+            f"{f['change_max']:>6.0f} ms {int(f['change_missed']):>7}   "
+            f"{f['burst_written']:>7.0f} ms {f['burst_settle']:>7.0f} ms "
+            f"{int(f['burst_resets']):>7} {int(f['burst_inserts']):>8} "
+            f"{f['burst_stall_max']:>11.1f} ms {f['burst_stall_p99']:>6.1f} ms"
+        )
+    print("\nIn the window: memory after the cold scan")
+    print(
+        f"{'posts':>8} {'window RSS empty':>17} {'after scan':>11} {'growth':>9} "
+        f"{'whole app PSS':>14} {'processes':>10}"
+    )
+    for posts, f in results:
+        print(
+            f"{posts:>8,} {f['rss_empty']:>14.0f} MB {f['rss_main']:>8.0f} MB "
+            f"{f['rss_main'] - f['rss_empty']:>6.0f} MB {f['pss_all']:>11.0f} MB "
+            f"{int(f['processes']):>10}"
+        )
+    print(
+        "  (window RSS: the window's process alone, VmRSS; whole app PSS: it and its "
+        "descendants, QtWebEngine and the render worker, shared pages divided among them)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,14 +720,25 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10k,100k", help="comma-separated: 1k, 10k, 100k")
+    parser.add_argument(
+        "--ui",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure in the window, offscreen (default: yes)",
+    )
     parser.add_argument("--keep", type=Path, help="generate the sites here and keep them")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child mode
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child modes
+    parser.add_argument("--measure-ui", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.measure is not None:
         print(json.dumps(measure(args.measure, args.cache)))
+        return 0
+    if args.measure_ui is not None:
+        figures = measure_ui(args.measure_ui, args.seed)
+        print("RESULT " + json.dumps(figures), flush=True)
         return 0
 
     names = [name.strip() for name in args.sizes.split(",") if name.strip()]
@@ -260,6 +746,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown size {unknown[0]!r}; use {', '.join(_SIZES)}")
     work = args.keep or Path(tempfile.mkdtemp(prefix="galley-library-bench-"))
+    ui_results: list[tuple[int, dict[str, float]]] = []
+    failed = False
     try:
         print(
             f"{'posts':>8} {'cold':>9} {'rows/s':>9} {'warm':>9} {'rows/s':>10} "
@@ -269,39 +757,40 @@ def main(argv: list[str] | None = None) -> int:
             count = _SIZES[name]
             root = work / f"site-{name}"
             marker = root / ".generated"
-            if not marker.is_file() or marker.read_text() != f"{count} {args.seed}":
+            stamp = f"{count} {args.seed}"
+            if not marker.is_file() or marker.read_text() != stamp:
                 shutil.rmtree(root, ignore_errors=True)
                 started = time.perf_counter()
                 generate_site(root, count, args.seed)
-                marker.write_text(f"{count} {args.seed}")
+                marker.write_text(stamp)
                 print(f"  (generated {count:,} posts in {time.perf_counter() - started:.1f} s)")
             with tempfile.TemporaryDirectory(prefix="galley-library-cache-") as cache:
-                child = subprocess.run(
-                    [sys.executable, __file__, "--measure", str(root), "--cache", cache],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                    env={**os.environ, "PYTHONHASHSEED": "0"},
+                status, out, err = _run_child(
+                    ["--measure", str(root), "--cache", cache], _child_env(), timeout=1800
                 )
-            if child.returncode != 0:
-                print(f"{name}: measuring failed:\n{child.stderr}", file=sys.stderr)
+            if status != 0:
+                print(f"{name}: measuring failed:\n{err}", file=sys.stderr)
                 return 1
-            f = json.loads(child.stdout)
-            print(
-                f"{int(f['rows']):>8,} {f['cold']:>7.2f} s {f['rows'] / f['cold']:>9,.0f} "
-                f"{f['warm']:>7.3f} s {f['rows'] / f['warm']:>10,.0f} "
-                f"{f['peak_mb']:>7.1f} MB {f['held_mb']:>7.1f} MB {f['rss_mb']:>5.0f} MB "
-                f"{f['base_rss_mb']:>6.0f} MB {f['cache_mb']:>5.1f} MB"
-            )
-            print(
-                f"  ({int(f['draft'])} drafts, {int(f['future'])} future, "
-                f"{int(f['invalid'])} invalid)"
-            )
-        print("UI: external write -> sidebar row, burst settle time: not measured yet")
+            core = json.loads(out)
+            _print_core(core)
+            if not args.ui:
+                continue
+            # The window's run changes posts and puts them back; should it
+            # die half-way, the missing marker has the site generated again.
+            marker.unlink()
+            figures, err = _measure_ui_child(root, args.seed)
+            if figures is None:
+                print(f"{name}: measuring in the window failed:\n{err}", file=sys.stderr)
+                failed = True
+                continue
+            marker.write_text(stamp)
+            ui_results.append((int(core["rows"]), figures))
+        if ui_results:
+            _print_ui(ui_results)
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -174,11 +174,13 @@ class Sidebar(QWidget):
         if self._pending:
             rows, self._pending = self._pending, []
             self.library.apply(rows)
+            self._restore_selection()
 
     def apply_changes(self, upserts: Iterable[Any], removed: Iterable[str]) -> None:
         """Rows read again and paths gone, as one update."""
         self.flush()
         self.library.apply(upserts, removed)
+        self._restore_selection()
 
     def paths(self) -> list[Path]:
         """The posts shown, in the order shown."""
@@ -208,17 +210,22 @@ class Sidebar(QWidget):
         top = self.view.indexAt(QPoint(2, 2))
         self._top = top.data(PATH_ROLE) if top.isValid() else None
 
+    def _restore_selection(self) -> None:
+        """Select the open post if it is shown and not selected."""
+        if self._selected is None or self.view.currentIndex().data(PATH_ROLE) == self._selected:
+            return
+        index = self.library.index_of(self._selected)
+        if index.isValid():
+            self.view.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
     def _restore_place(self) -> None:
         """After a reset (a batch of rows, a new sort or filter) the same
         post stays selected and the same row at the top."""
-        if self._selected is not None:
-            index = self.library.index_of(self._selected)
-            if index.isValid():
-                self.view.selectionModel().setCurrentIndex(
-                    index,
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
+        self._restore_selection()
         if self._top is not None:
             index = self.library.index_of(self._top)
             if index.isValid():

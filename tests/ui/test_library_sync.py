@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings
 
 from editor.core.resources import resource_path
 from editor.services.document import CHANGED, DELETED, IN_STEP
+from editor.ui.library_model import PATH_ROLE
 from editor.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.webengine
@@ -95,6 +96,18 @@ def test_atomic_and_vim_style_saves_by_other_programs(
     assert not any(p.endswith("~") or ".tmp-" in p for p in titles(window))
 
 
+def test_the_open_post_is_selected_once_the_scan_lists_it(
+    qtbot, tmp_path: Path, site: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    post = site / "_posts" / "2026-03-12-rental-subsidy-online.md"
+    with qtbot.wait_signal(win.library.scan_finished, timeout=WAIT):
+        assert win.open_path(post)  # the post opens before the scan lists it
+    assert win.sidebar.view.currentIndex().data(PATH_ROLE) == str(post)
+
+
 def test_a_burst_is_one_update(qtbot, window: MainWindow, site: Path) -> None:
     resets: list[int] = []
     window.sidebar.library.modelReset.connect(lambda: resets.append(1))
@@ -131,6 +144,7 @@ def test_the_open_post_follows_its_file(qtbot, window: MainWindow, site: Path) -
     qtbot.wait_until(lambda: str(post) in titles(window), timeout=WAIT)
     with qtbot.wait_signal(window.preview_updated, timeout=WAIT):
         assert window.open_post(post)
+    assert window.sidebar.view.currentIndex().data(PATH_ROLE) == str(post)
 
     # Changed on disk with nothing unsaved: reloaded in place.
     post.write_text(post_text("打开的", "别人改的第一段。"), encoding="utf-8")
