@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QTreeView,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -80,18 +80,24 @@ class Sidebar(QWidget):
         ):
             self.group_combo.addItem(label, key)
 
-        self.view = QTreeView(self)
+        # A table, not a tree: it asks the model only for the rows on screen
+        # (see LibraryModel), so 100,000 posts cost what 50 do.
+        self.view = QTableView(self)
         self.view.setObjectName("library_view")
         self.view.setModel(self.library)
-        self.view.setUniformRowHeights(True)  # fast with 100,000 rows
-        self.view.setRootIsDecorated(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
         self.view.setAlternatingRowColors(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(DATE, Qt.SortOrder.DescendingOrder)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = self.view.header()
+        header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
         # Fixed widths: sizing to contents would measure 100,000 rows.
@@ -133,10 +139,6 @@ class Sidebar(QWidget):
         self.library.modelAboutToBeReset.connect(self._remember_place)
         self.library.modelReset.connect(self._restore_place)
         self.library.modelReset.connect(self._update_count)
-        self.library.modelReset.connect(
-            lambda: self.view.expandAll() if self.library.grouping != "none" else None
-        )
-        self.library.rowsInserted.connect(self._group_added)
         self.library.rowsInserted.connect(self._update_count)
         self.library.rowsRemoved.connect(self._update_count)
         self._update_count()
@@ -184,18 +186,12 @@ class Sidebar(QWidget):
 
     def paths(self) -> list[Path]:
         """The posts shown, in the order shown."""
-        out: list[Path] = []
         model = self.library
-        for top in range(model.rowCount()):
-            index = model.index(top, 0)
-            if model.rowCount(index):
-                out.extend(
-                    Path(model.index(i, 0, index).data(PATH_ROLE))
-                    for i in range(model.rowCount(index))
-                )
-            elif index.data(PATH_ROLE):
-                out.append(Path(index.data(PATH_ROLE)))
-        return out
+        return [
+            Path(path)
+            for row in range(model.rowCount())
+            if (path := model.index(row, 0).data(PATH_ROLE))
+        ]
 
     def select_path(self, path: Path) -> None:
         """Select the row of ``path`` without opening it again (also once it
@@ -261,7 +257,6 @@ class Sidebar(QWidget):
     def _group_changed(self) -> None:
         grouping = str(self.group_combo.currentData())
         self.library.set_grouping(grouping)
-        self.view.setRootIsDecorated(grouping != "none")
         self._reselect()
 
     def _reselect(self) -> None:
@@ -278,11 +273,6 @@ class Sidebar(QWidget):
             if shown == total
             else self.tr("{0} of {1} posts").format(shown, total)
         )
-
-    def _group_added(self, parent: QModelIndex, first: int, last: int) -> None:
-        if not parent.isValid() and self.library.grouping != "none":
-            for row in range(first, last + 1):
-                self.view.expand(self.library.index(row, 0))
 
     # -- actions ------------------------------------------------------------------------
 

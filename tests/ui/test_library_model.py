@@ -52,18 +52,17 @@ def row(n: int, rng: random.Random | None = None) -> Row:
 
 
 def shown(model: LibraryModel) -> list[tuple[str | None, ...]]:
-    """What a view would show, top to bottom: group labels and post paths."""
+    """What a view would show, top to bottom: group headers and post paths."""
     out: list[tuple[str | None, ...]] = []
     for top in range(model.rowCount()):
         index = model.index(top, 0)
-        if index.data(PATH_ROLE) is None:
+        assert not index.parent().isValid() and model.rowCount(index) == 0
+        if model.is_group(index):
+            assert index.data(PATH_ROLE) is None
+            assert not model.flags(index) & Qt.ItemFlag.ItemIsSelectable
             out.append(("group", index.data()))
-            for i in range(model.rowCount(index)):
-                child = model.index(i, 0, index)
-                assert child.parent() == index
-                out.append(("post", child.data(PATH_ROLE)))
         else:
-            assert not index.parent().isValid()
+            assert model.index_of(index.data(PATH_ROLE)).row() == top
             out.append(("post", index.data(PATH_ROLE)))
     return out
 
