@@ -1,15 +1,20 @@
 """The open site's library, kept in step with the disk.
 
 One worker thread does all the library's reading, in order: the scan when
-a site opens (rows from the cache while size and modification time match,
-front matter read for the rest), the posts the folder watcher reports, and
-stat-only rescans (when the window comes back to the front, and every few
-minutes, because watchdog does not say when it dropped events). Results
-reach the UI thread as Qt signals, in batches.
+a site opens, the posts the folder watcher reports, and stat-only rescans
+(when the window comes back to the front, and every few minutes, because
+watchdog does not say when it dropped events). Results reach the UI thread
+as Qt signals, in batches.
+
+The scan itself (rows from the cache while size and modification time
+match, front matter read for the rest) runs in a separate process that
+sends batches back: tens of thousands of files' worth of Python in a thread
+would keep the window's interpreter busy and make the sidebar stutter.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import queue
 import threading
@@ -19,7 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from editor.core.ignore import is_ignored
-from editor.core.library import LibraryCache, LibraryIndex, LibraryRow
+from editor.core.library import LibraryCache, LibraryIndex, LibraryRow, scan_process_main
 from editor.core.site import Site
 from editor.services.folder_watcher import FolderChanges, FolderWatcher
 
@@ -129,13 +134,44 @@ class Library(QObject):
             return
         self._known = {}
         found = 0
-        for batch in index.scan(cancelled=cancelled.is_set):
-            for row in batch:
-                self._known[row.path] = (row.size, row.mtime_ns)
-            found += len(batch)
-            self.rows_found.emit(batch)
-            self.scan_progress.emit(found)
-        complete = not cancelled.is_set()
+        context = multiprocessing.get_context("spawn")
+        ours, theirs = context.Pipe()
+        cache_path = str(index.cache.path) if index.cache is not None else None
+        process = context.Process(
+            target=scan_process_main,
+            args=(theirs, str(index.site.root), cache_path),
+            name="galley-library-scan",
+            daemon=True,
+        )
+        process.start()
+        theirs.close()
+        complete = False
+        asked_to_stop = False
+        try:
+            while True:
+                if cancelled.is_set() and not asked_to_stop:
+                    ours.send("stop")
+                    asked_to_stop = True
+                if not ours.poll(0.05):
+                    if not process.is_alive() and not ours.poll():
+                        break  # ended without a word: keep what came
+                    continue
+                batch = ours.recv()
+                if batch is None:
+                    complete = not asked_to_stop
+                    break
+                for row in batch:
+                    self._known[row.path] = (row.size, row.mtime_ns)
+                found += len(batch)
+                self.rows_found.emit(batch)
+                self.scan_progress.emit(found)
+        except (EOFError, OSError):
+            pass  # the process died; what it sent stays
+        finally:
+            ours.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
         self.scanning = False
         self.scan_finished.emit(complete)
 

@@ -145,6 +145,7 @@ class LibraryModel(QAbstractItemModel):
     def set_filter(self, text: str, text_matches: Iterable[str] | None = None) -> None:
         """Show rows whose title, tags or categories contain ``text``; with
         ``text_matches`` (paths whose body contains it), those rows too."""
+
         def change() -> None:
             self._needle = text.strip().casefold()
             self._text_matches = frozenset(text_matches) if text_matches is not None else None
