@@ -117,7 +117,7 @@ class LibraryModel(QAbstractItemModel):
         self._rows: dict[str, Any] = {}  # path -> row
         self._by_key: dict[str, Any] = {}  # sort key -> row
         self._key_of: dict[str, str] = {}  # path -> sort key
-        self._hay: dict[str, str] = {}  # sort key -> what the filter searches
+        self._hay: dict[str, str] = {}  # sort key -> what the filter searches (when asked)
         self._sorted: list[str] = []  # every sort key, ascending
         self._groups: list[_Group] = []
         # The view row of each group's first row (its header when grouped).
@@ -367,7 +367,8 @@ class LibraryModel(QAbstractItemModel):
 
     def _index_rows(self, rows: Iterable[Any]) -> None:
         """Sort keys and filter text for every row (a new column or rows)."""
-        self._by_key, self._key_of, self._hay = {}, {}, {}
+        self._by_key, self._key_of = {}, {}
+        self._hay = {}  # keys changed with the column
         for row in rows:
             self._remember_key(row)
         self._sorted = sorted(self._by_key)
@@ -376,21 +377,28 @@ class LibraryModel(QAbstractItemModel):
         key = self._key(row)
         self._by_key[key] = row
         self._key_of[row.path] = key
-        self._hay[key] = _haystack(row)
         return key
 
     def _forget_key(self, path: str) -> None:
         key = self._key_of.pop(path)
         del self._by_key[key]
-        del self._hay[key]
+        self._hay.pop(key, None)
         position = bisect.bisect_left(self._sorted, key)
         if position < len(self._sorted) and self._sorted[position] == key:
             del self._sorted[position]
 
+    def _haystack_of(self, key: str) -> str:
+        """What the filter searches in the row of ``key`` (made when first
+        needed: a scan of 100,000 rows need not make them)."""
+        hay = self._hay.get(key)
+        if hay is None:
+            hay = self._hay[key] = _haystack(self._by_key[key])
+        return hay
+
     def _shown(self, row: Any, key: str) -> bool:
         if not self._needle:
             return True
-        if self._needle in self._hay[key]:
+        if self._needle in self._haystack_of(key):
             return True
         return self._text_matches is not None and row.path in self._text_matches
 
@@ -419,16 +427,18 @@ class LibraryModel(QAbstractItemModel):
         return (g, offset - 1) if self._grouping != "none" else (g, offset)
 
     def _rebuild(self) -> None:
-        needle, hay, matches = self._needle, self._hay, self._text_matches
+        needle, matches = self._needle, self._text_matches
         if not needle:
             shown = list(self._sorted)
-        elif matches is None:
-            shown = [key for key in self._sorted if needle in hay[key]]
         else:
-            by_key = self._by_key
-            shown = [
-                key for key in self._sorted if needle in hay[key] or by_key[key].path in matches
-            ]
+            hay = self._haystack_of
+            if matches is None:
+                shown = [key for key in self._sorted if needle in hay(key)]
+            else:
+                by_key = self._by_key
+                shown = [
+                    key for key in self._sorted if needle in hay(key) or by_key[key].path in matches
+                ]
         if self._grouping == "none":
             self._groups = [_Group("", shown)]
             self._layout()
