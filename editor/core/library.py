@@ -630,6 +630,22 @@ class LibraryIndex:
             if gone:
                 self.cache.remove(gone)
 
+    def cached_rows(self, batch_size: int = 500) -> Iterator[list[LibraryRow]]:
+        """The rows the cache holds, as they were last seen, without looking
+        at the files (a reopened site is listed at once; ``scan`` then
+        checks every file)."""
+        if self.cache is None:
+            return
+        now = self._now()
+        batch: list[LibraryRow] = []
+        for rel, entry in self.cache.load().items():
+            batch.append(self._row(entry, self._prefix + rel.replace("/", os.sep), now))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
     def _post_files(self) -> Iterator[tuple[str, os.DirEntry[str]]]:
         """Every post file as ``Site.posts()`` lists them, in the same order,
         without its Path objects (a third of a warm scan) and with the
@@ -930,10 +946,12 @@ def open_index(root: Path, *, use_cache: bool = True) -> LibraryIndex:
 def scan_process_main(
     connection: Connection, root: str, cache_path: str | None, batch_size: int = 500
 ) -> None:
-    """The body of a scanning process: index the site at ``root`` (with the
-    cache file at ``cache_path``, if any) and send
-    each batch of rows over ``connection``, then None; any message received
-    means stop.
+    """The body of a scanning process for the site at ``root`` (with the
+    cache file at ``cache_path``, if any). It sends ``("rows", batch)``
+    messages: first every cached row as it was last seen, then
+    ``("listed", None)``, then the rows that the check of every file found
+    new or changed, and last ``("done", gone)`` with the paths of cached rows
+    whose files are gone. Any message received means stop.
 
     A scan in its own process never holds the window's interpreter: in a
     thread, its Python work made each of the view's calls into Python wait,
@@ -949,9 +967,22 @@ def scan_process_main(
         return checked % 64 == 0 and connection.poll()
 
     try:
+        listed: dict[str, tuple[int, int]] = {}
+        for batch in index.cached_rows(batch_size):
+            for row in batch:
+                listed[row.path] = (row.size, row.mtime_ns)
+            connection.send(("rows", batch))
+            if connection.poll():
+                return
+        connection.send(("listed", None))
+        seen: set[str] = set()
         for batch in index.scan(cancelled=cancelled, batch_size=batch_size):
-            connection.send(batch)
-        connection.send(None)
+            seen.update(row.path for row in batch)
+            fresh = [row for row in batch if listed.get(row.path) != (row.size, row.mtime_ns)]
+            if fresh:
+                connection.send(("rows", fresh))
+        if not connection.poll():
+            connection.send(("done", [path for path in listed if path not in seen]))
     except (BrokenPipeError, EOFError, OSError):
         pass  # the window went away
     finally:

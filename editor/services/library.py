@@ -37,6 +37,9 @@ class Library(QObject):
     Signals:
         rows_found(list): a batch of LibraryRow from the scan.
         scan_progress(int): rows found so far.
+        listed(): every post the cache knows is in rows_found (a reopened
+            site is listed at once; the scan then checks every file and
+            sends what changed).
         scan_finished(bool): the scan ended (False: it was cancelled).
         changed(list, list): rows read again (new or changed posts) and the
             paths of posts that are gone, as one update.
@@ -46,6 +49,7 @@ class Library(QObject):
 
     rows_found = Signal(list)
     scan_progress = Signal(int)
+    listed = Signal()
     scan_finished = Signal(bool)
     changed = Signal(list, list)
     moved = Signal(str, str)
@@ -156,14 +160,20 @@ class Library(QObject):
                     if not process.is_alive() and not ours.poll():
                         break  # ended without a word: keep what came
                     continue
-                batch = ours.recv()
-                if batch is None:
+                kind, payload = ours.recv()
+                if kind == "listed":
+                    self.listed.emit()
+                    continue
+                if kind == "done":
+                    gone = [path for path in payload if self._known.pop(path, None) is not None]
+                    if gone:
+                        self.changed.emit([], gone)
                     complete = not asked_to_stop
                     break
-                for row in batch:
+                for row in payload:
                     self._known[row.path] = (row.size, row.mtime_ns)
-                found += len(batch)
-                self.rows_found.emit(batch)
+                found += len(payload)
+                self.rows_found.emit(payload)
                 self.scan_progress.emit(found)
         except (EOFError, OSError):
             pass  # the process died; what it sent stays

@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("main_window")
         self._settings = settings
+        self._shut_down = False
         self.site: Site | None = None
         self._site_config: SiteContext | None = None
         self.document: Document | None = None
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
         self.library.rows_found.connect(self.sidebar.add_rows)
         self.library.rows_found.connect(lambda _rows: self._select_open_post())
         self.library.scan_progress.connect(self._scan_progress)
+        self.library.listed.connect(self.sidebar.flush)  # a reopened site, at once
         self.library.scan_finished.connect(self._scan_finished)
         self.library.changed.connect(self._library_changed)
         self.library.moved.connect(self._post_moved_on_disk)
@@ -761,9 +763,13 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._shut_down:  # closed before: the services are already gone
+            event.accept()
+            return
         if not self.maybe_save():
             event.ignore()
             return
+        self._shut_down = True
         self._settings.setValue("window/splitter", self._splitter.saveState())
         self._settings.setValue("window/geometry", self.saveGeometry())
         # Updates still on their way from the worker must not reach a

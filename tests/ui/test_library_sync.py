@@ -177,3 +177,39 @@ def test_the_open_post_follows_its_file(qtbot, window: MainWindow, site: Path) -
         timeout=WAIT,
     )
     assert "我的。" in window.editor.text()
+
+
+def test_a_reopened_site_is_listed_from_the_cache_then_checked(
+    qtbot, tmp_path: Path, site: Path
+) -> None:
+    def opened() -> MainWindow:
+        settings = QSettings(str(tmp_path / "reopen.ini"), QSettings.Format.IniFormat)
+        win = MainWindow(settings)
+        qtbot.addWidget(win)
+        return win
+
+    first = opened()
+    with qtbot.wait_signal(first.library.scan_finished, timeout=WAIT):
+        first.open_site(site)
+    changed = site / "_posts" / "2026-03-12-rental-subsidy-online.md"
+    deleted = site / "_posts" / "2025-11-04-press-release-workflow.md"
+    assert str(changed) in titles(first) and str(deleted) in titles(first)
+    first.close()
+
+    # While Galley was closed: one post changed, one deleted, one added.
+    text = changed.read_text(encoding="utf-8").replace("title:", "title: 改过", 1)
+    changed.write_text(text.replace("title: 改过 ", "title: 改过"), encoding="utf-8")
+    deleted.unlink()
+    added = site / "_posts" / "2024-09-01-added.md"
+    added.write_text(post_text("新加的"), encoding="utf-8")
+
+    second = opened()
+    order: list[str] = []
+    second.library.listed.connect(lambda: order.append("listed"))
+    second.library.scan_finished.connect(lambda _complete: order.append("finished"))
+    with qtbot.wait_signal(second.library.scan_finished, timeout=WAIT):
+        second.open_site(site)
+    qtbot.wait_until(lambda: str(deleted) not in titles(second), timeout=WAIT)
+    assert order == ["listed", "finished"]
+    assert titles(second)[str(changed)].startswith("改过")
+    assert titles(second)[str(added)] == "新加的"
