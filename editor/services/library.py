@@ -40,6 +40,8 @@ class Library(QObject):
         listed(): every post the cache knows is in rows_found (a reopened
             site is listed at once; the scan then checks every file and
             sends what changed).
+        values_found(list, list): every category and every tag the posts
+            use, sorted (sent just before scan_finished).
         scan_finished(bool): the scan ended (False: it was cancelled).
         changed(list, list): rows read again (new or changed posts) and the
             paths of posts that are gone, as one update.
@@ -50,6 +52,7 @@ class Library(QObject):
     rows_found = Signal(list)
     scan_progress = Signal(int)
     listed = Signal()
+    values_found = Signal(list, list)
     scan_finished = Signal(bool)
     changed = Signal(list, list)
     moved = Signal(str, str)
@@ -138,6 +141,8 @@ class Library(QObject):
             return
         self._known = {}
         found = 0
+        categories: set[str] = set()
+        tags: set[str] = set()
         context = multiprocessing.get_context("spawn")
         ours, theirs = context.Pipe()
         cache_path = str(index.cache.path) if index.cache is not None else None
@@ -172,6 +177,8 @@ class Library(QObject):
                     break
                 for row in payload:
                     self._known[row.path] = (row.size, row.mtime_ns)
+                    categories.update(row.categories)
+                    tags.update(row.tags)
                 found += len(payload)
                 self.rows_found.emit(payload)
                 self.scan_progress.emit(found)
@@ -183,6 +190,7 @@ class Library(QObject):
             if process.is_alive():
                 process.kill()
         self.scanning = False
+        self.values_found.emit(sorted(categories), sorted(tags))
         self.scan_finished.emit(complete)
 
     def _rescan(self, index: LibraryIndex) -> None:

@@ -238,6 +238,7 @@ class MainWindow(QMainWindow):
         self.library.rows_found.connect(self.sidebar.add_rows)
         self.library.rows_found.connect(lambda _rows: self._select_open_post())
         self.library.scan_progress.connect(self._scan_progress)
+        self.library.values_found.connect(self._offer_site_values)
         self.library.listed.connect(self.sidebar.flush)  # a reopened site, at once
         self.library.scan_finished.connect(self._scan_finished)
         self.library.changed.connect(self._library_changed)
@@ -365,15 +366,13 @@ class MainWindow(QMainWindow):
         self.post_opened.emit(str(path))
         return True
 
-    def _offer_site_values(self) -> None:
-        """Give the form the site's layouts and every category and tag used."""
+    def _offer_site_values(self, categories: list[str], tags: list[str]) -> None:
+        """Give the form the site's layouts and every category and tag used
+        (gathered by the library's thread: 100,000 rows are not walked here)."""
         if self.site is None:
             return
         layouts_dir = self.site.root / "_layouts"
         layouts = sorted(p.stem for p in layouts_dir.glob("*.html")) if layouts_dir.is_dir() else []
-        rows = self.sidebar.rows()
-        categories = sorted({c for row in rows for c in row.categories})
-        tags = sorted({t for row in rows for t in row.tags})
         self.form.set_site_values(layouts, categories, tags)
 
     def _select_open_post(self) -> None:
@@ -464,7 +463,6 @@ class MainWindow(QMainWindow):
                 ),
                 8000,
             )
-        self._offer_site_values()
 
     def _library_changed(self, upserts: list[Any], removed: list[str]) -> None:
         self.sidebar.apply_changes(upserts, removed)
