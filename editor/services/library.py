@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from editor.core.ignore import is_ignored
 from editor.core.library import LibraryCache, LibraryIndex, LibraryRow, scan_process_main
@@ -134,7 +134,11 @@ class Library(QObject):
             try:
                 task()
             except Exception as exc:  # never let the library's thread die
-                self.notice.emit(f"The library could not be read: {type(exc).__name__}: {exc}")
+                self.notice.emit(
+                    QCoreApplication.translate(
+                        "Library", "The library could not be read: {0}: {1}"
+                    ).format(type(exc).__name__, exc)
+                )
 
     def _scan(self, index: LibraryIndex, cancelled: threading.Event) -> None:
         if index is not self._index:
