@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -47,3 +52,35 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     for name in ("question", "warning", "critical", "information"):
         monkeypatch.setattr(QMessageBox, name, answer)
     return shown
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A private copy of the sample site."""
+    from editor.core.resources import resource_path
+
+    root = tmp_path / "site"
+    shutil.copytree(resource_path("sample-site"), root)
+    return root
+
+
+@pytest.fixture
+def new_window(qtbot, tmp_path: Path) -> Callable[..., Any]:
+    """Make a shown MainWindow (1200x800) with its settings in tmp; pytest-qt
+    closes it after the test without asking about unsaved edits."""
+    from editor.ui.main_window import MainWindow
+
+    def make(settings_name: str = "settings.ini") -> MainWindow:
+        settings = QSettings(str(tmp_path / settings_name), QSettings.Format.IniFormat)
+        window = MainWindow(settings)
+
+        def discard_changes(w: MainWindow) -> None:
+            w.document = None  # nothing left to ask about when pytest-qt closes it
+            w.editor.document().setModified(False)
+
+        qtbot.addWidget(window, before_close_func=discard_changes)
+        window.resize(1200, 800)
+        window.show()
+        return window
+
+    return make

@@ -5,15 +5,12 @@ silent overwrite."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
-from editor.core.resources import resource_path
 from editor.services.document import CHANGED, DELETED, IN_STEP
 from editor.ui.main_window import MainWindow
 
@@ -23,26 +20,15 @@ ORIGINAL = "---\ntitle: 原标题\n---\n第一段。\n\n第二段 😀 末尾。
 
 
 @pytest.fixture
-def post(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(resource_path("sample-site"), root)
-    path = root / "_posts" / "2020-03-01-disk.md"
+def post(site: Path) -> Path:
+    path = site / "_posts" / "2020-03-01-disk.md"
     path.write_bytes(ORIGINAL.encode())
     return path
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, post: Path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-
-    def discard_changes(w: MainWindow) -> None:
-        w.document = None
-        w.editor.document().setModified(False)
-
-    qtbot.addWidget(win, before_close_func=discard_changes)
-    win.resize(1200, 800)
-    win.show()
+def window(new_window, post: Path) -> MainWindow:
+    win = new_window()
     assert win.open_path(post)
     return win
 

@@ -4,16 +4,14 @@ Ctrl+Shift+Z wherever the focus is."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
-from editor.core.resources import resource_path
 from editor.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.webengine
@@ -22,21 +20,10 @@ ORIGINAL = "---\ntitle: 原标题\ntags: [a, b]\n---\n第一段。\n"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path):
-    root = tmp_path / "site"
-    shutil.copytree(resource_path("sample-site"), root)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-
-    def discard_changes(w: MainWindow) -> None:
-        w.document = None
-        w.editor.document().setModified(False)
-
-    qtbot.addWidget(win, before_close_func=discard_changes)
-    win.resize(1200, 800)
-    win.show()
+def window(qtbot, new_window, site: Path) -> MainWindow:
+    win = new_window()
     qtbot.wait_exposed(win)
-    path = root / "_posts" / "2020-02-01-history.md"
+    path = site / "_posts" / "2020-02-01-history.md"
     path.write_bytes(ORIGINAL.encode())
     assert win.open_path(path)
     return win

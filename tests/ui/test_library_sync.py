@@ -5,13 +5,10 @@ window shows (no fixed sleeps)."""
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
-from editor.core.resources import resource_path
 from editor.services.document import CHANGED, DELETED, IN_STEP
 from editor.ui.library_model import PATH_ROLE
 from editor.ui.main_window import MainWindow
@@ -22,24 +19,8 @@ WAIT = 15_000
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(resource_path("sample-site"), root)
-    return root
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path, site: Path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-
-    def discard_changes(w: MainWindow) -> None:
-        w.document = None
-        w.editor.document().setModified(False)
-
-    qtbot.addWidget(win, before_close_func=discard_changes)
-    win.resize(1200, 800)
-    win.show()
+def window(qtbot, new_window, site: Path) -> MainWindow:
+    win = new_window()
     with qtbot.wait_signal(win.library.scan_finished, timeout=WAIT):
         win.open_site(site)
     qtbot.wait_until(lambda: win.library.watcher.mode != "off", timeout=WAIT)
@@ -96,12 +77,8 @@ def test_atomic_and_vim_style_saves_by_other_programs(
     assert not any(p.endswith("~") or ".tmp-" in p for p in titles(window))
 
 
-def test_the_open_post_is_selected_once_the_scan_lists_it(
-    qtbot, tmp_path: Path, site: Path
-) -> None:
-    settings = QSettings(str(tmp_path / "other.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
+def test_the_open_post_is_selected_once_the_scan_lists_it(qtbot, new_window, site: Path) -> None:
+    win = new_window("other.ini")
     post = site / "_posts" / "2026-03-12-rental-subsidy-online.md"
     with qtbot.wait_signal(win.library.scan_finished, timeout=WAIT):
         assert win.open_path(post)  # the post opens before the scan lists it
@@ -180,15 +157,9 @@ def test_the_open_post_follows_its_file(qtbot, window: MainWindow, site: Path) -
 
 
 def test_a_reopened_site_is_listed_from_the_cache_then_checked(
-    qtbot, tmp_path: Path, site: Path
+    qtbot, new_window, site: Path
 ) -> None:
-    def opened() -> MainWindow:
-        settings = QSettings(str(tmp_path / "reopen.ini"), QSettings.Format.IniFormat)
-        win = MainWindow(settings)
-        qtbot.addWidget(win)
-        return win
-
-    first = opened()
+    first = new_window("reopen.ini")
     with qtbot.wait_signal(first.library.scan_finished, timeout=WAIT):
         first.open_site(site)
     changed = site / "_posts" / "2026-03-12-rental-subsidy-online.md"
@@ -203,7 +174,7 @@ def test_a_reopened_site_is_listed_from_the_cache_then_checked(
     added = site / "_posts" / "2024-09-01-added.md"
     added.write_text(post_text("新加的"), encoding="utf-8")
 
-    second = opened()
+    second = new_window("reopen.ini")
     order: list[str] = []
     second.library.listed.connect(lambda: order.append("listed"))
     second.library.scan_finished.connect(lambda _complete: order.append("finished"))

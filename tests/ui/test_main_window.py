@@ -9,11 +9,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QWidget
 
-from editor.core.resources import resource_path
 from editor.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.webengine
@@ -22,25 +21,8 @@ POST = Path("_posts") / "2025-09-18-dongyu-shore-power.md"
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Path:
-    root = tmp_path / "site"
-    shutil.copytree(resource_path("sample-site"), root)
-    return root
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-
-    def discard_changes(w: MainWindow) -> None:
-        w.document = None  # nothing left to ask about when pytest-qt closes it
-        w.editor.document().setModified(False)
-
-    qtbot.addWidget(win, before_close_func=discard_changes)
-    win.resize(1200, 800)
-    win.show()
-    return win
+def window(new_window) -> MainWindow:
+    return new_window()
 
 
 def open_post(qtbot, window: MainWindow, path: Path) -> None:
