@@ -10,8 +10,9 @@ them between sessions: a file whose size and modification time are
 unchanged is not opened again.
 
 Reading is built for speed and for hostile input
-(:mod:`editor.core.front_matter_reader`): :func:`read_front_matter` reads only the start of a file (up to the closing delimiter), decodes it
-with :mod:`editor.core.textcodec`'s rules and parses it with PyYAML's
+(:mod:`editor.core.front_matter_reader`): :func:`read_front_matter` reads
+only the start of a file (up to the closing delimiter), decodes it with
+:mod:`editor.core.textcodec`'s rules and parses it with PyYAML's
 libyaml loader, ``tomllib`` or ``json``. It never raises: binary files,
 alias bombs, absurd nesting, YAML that does not parse and front matter that
 is never closed all give an "invalid" row with the reason. Anything the
