@@ -176,7 +176,8 @@ class Document(QObject):
         except OSError:
             return  # unreadable for a moment (a sync client at work): look again later
         known = self.post.signature
-        if known is not None and digest(data) == known.sha256:
+        # A different size is a change: only the same size needs the hash.
+        if known is not None and len(data) == known.size and digest(data) == known.sha256:
             # The same bytes: refresh the time so the next save's quick check passes.
             self.post.signature = FileSignature.of(path, data)
             self.disk_data = None

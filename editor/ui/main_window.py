@@ -34,6 +34,7 @@ from editor.core.preview_page import header_html
 from editor.core.render.context import SiteContext
 from editor.core.render.host import RenderUpdate
 from editor.core.site import Site, find_site_root, open_site
+from editor.core.textdiff import common_prefix, common_suffix
 from editor.services.document import Document
 from editor.services.library import Library
 from editor.services.link_resolver import LinkResolver
@@ -505,13 +506,8 @@ class MainWindow(QMainWindow):
         new = self.document.post.body
         old = self.editor.text()
         if new != old:
-            start = 0
-            limit = min(len(old), len(new))
-            while start < limit and old[start] == new[start]:
-                start += 1
-            end = 0
-            while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
-                end += 1
+            start = common_prefix(old, new)
+            end = common_suffix(old, new, start)
             bar = self.editor.verticalScrollBar()
             scrolled = bar.value()
             cursor = QTextCursor(self.editor.document())

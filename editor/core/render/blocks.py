@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal
 
+from editor.core.textdiff import common_prefix, common_suffix
+
 BlockKind = Literal["normal", "footnote", "definitions"]
 
 _SEPARATOR = re.compile(r"\n(?:[ \t]*\n)+")
@@ -251,8 +253,8 @@ class Splitter:
             return self._keep(body, spans, _blocks(body, spans, first_line), first_line)
         if body == old:
             return list(self._blocks)
-        prefix = _common_prefix(old, body)
-        suffix = _common_suffix(old, body, prefix)
+        prefix = common_prefix(old, body)
+        suffix = common_suffix(old, body, prefix)
         delta = len(body) - len(old)
 
         # Keep blocks ending well before the edit; the last kept one may
@@ -319,34 +321,6 @@ class Splitter:
     ) -> list[SourceBlock]:
         self._body, self._spans, self._blocks, self._first_line = body, spans, blocks, first_line
         return list(blocks)
-
-
-_STEP = 4096
-
-
-def _common_prefix(a: str, b: str) -> int:
-    """Length of the common prefix (compared a page at a time: fast in C)."""
-    limit = min(len(a), len(b))
-    i = 0
-    while i + _STEP <= limit and a[i : i + _STEP] == b[i : i + _STEP]:
-        i += _STEP
-    while i < limit and a[i] == b[i]:
-        i += 1
-    return i
-
-
-def _common_suffix(a: str, b: str, prefix: int) -> int:
-    """Length of the common suffix not overlapping ``prefix``."""
-    limit = min(len(a), len(b)) - prefix
-    i = 0
-    while (
-        i + _STEP <= limit
-        and a[len(a) - i - _STEP : len(a) - i] == b[len(b) - i - _STEP : len(b) - i]
-    ):
-        i += _STEP
-    while i < limit and a[len(a) - 1 - i] == b[len(b) - 1 - i]:
-        i += 1
-    return i
 
 
 def _first_line(body: str, start: int, end: int) -> str:

@@ -59,16 +59,22 @@ def apply(text: str, edit: tuple[float, str, str, int]) -> str:
 # A note nobody cites any more, then cited again from another block.
 @example([(0.125, "delete", "\n", 2), (0.0, "insert", "[^a]", 1)])
 def test_incremental_render_equals_full_render(sequence: list[tuple[float, str, str, int]]) -> None:
+    render_step_by_step(START, sequence, 5)
+
+
+def render_step_by_step(
+    text: str, sequence: list[tuple[float, str, str, int]], first_line: int
+) -> None:
+    """Apply the edits one by one to a warm pipeline; after every edit, not
+    only the last, its render (often made from the previous one: a local
+    edit) must equal a full render, and its change must be right."""
     page = {"title": "页面 Page"}
     warm = Pipeline(config={})
-    text = START
-    previous = warm.render(text, page, 5)
+    previous = warm.render(text, page, first_line)
     for edit in sequence:
         text = apply(text, edit)
-        incremental = warm.render(text, page, 5)
-        # After every edit, not only the last: a render made from the last
-        # one (a local edit) must equal the full pass.
-        assert incremental == Pipeline(config={}).render(text, page, 5)
+        incremental = warm.render(text, page, first_line)
+        assert incremental == Pipeline(config={}).render(text, page, first_line)
         check_change(previous, incremental)
         previous = incremental
 
@@ -116,16 +122,7 @@ TYPING = ["a", "中", "文", " ", "\n", "\n\n", "#", "## ", "*", "`", "[", "]", 
     )
 )
 def test_typing_renders_equal_full_renders(sequence: list[tuple[float, str, str, int]]) -> None:
-    page = {"title": "页面 Page"}
-    warm = Pipeline(config={})
-    text = TYPING_START
-    previous = warm.render(text, page, 3)
-    for edit in sequence:
-        text = apply(text, edit)
-        incremental = warm.render(text, page, 3)
-        assert incremental == Pipeline(config={}).render(text, page, 3)
-        check_change(previous, incremental)
-        previous = incremental
+    render_step_by_step(TYPING_START, sequence, 3)
 
 
 def test_a_local_edit_says_which_blocks_changed() -> None:
